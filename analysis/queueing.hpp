@@ -30,12 +30,12 @@ double erlang_c(int servers, double offered_load);
 // ---------------------------------------------------------------------------------------------
 
 struct MMcMetrics {
-  double utilisation = 0;    // rho = lambda / (c mu); reported even when >= 1
-  double prob_wait = 0;      // Erlang C
-  double mean_wait = 0;      // Wq, seconds in queue before service
-  double mean_response = 0;  // W = Wq + 1/mu, seconds in system
-  double mean_in_queue = 0;  // Lq, customers waiting
-  double mean_in_system = 0; // L, customers waiting or in service
+  double utilisation = 0;     // rho = lambda / (c mu); reported even when >= 1
+  double prob_wait = 0;       // Erlang C
+  double mean_wait = 0;       // Wq, seconds in queue before service
+  double mean_response = 0;   // W = Wq + 1/mu, seconds in system
+  double mean_in_queue = 0;   // Lq, customers waiting
+  double mean_in_system = 0;  // L, customers waiting or in service
 };
 
 // Preconditions: arrival_rate >= 0, service_rate > 0 (per server), servers >= 1.
@@ -60,13 +60,13 @@ double mm1_response_quantile(double arrival_rate, double service_rate, double p)
 // ---------------------------------------------------------------------------------------------
 
 struct MMcKMetrics {
-  double blocking = 0;         // P(arrival finds K in the system and is lost)
-  double throughput = 0;       // admitted rate lambda (1 - blocking), per second
-  double utilisation = 0;      // throughput / (c mu): mean fraction of servers busy
-  double mean_in_system = 0;   // L
-  double mean_in_queue = 0;    // Lq
-  double mean_response = 0;    // W of admitted customers, seconds
-  double mean_wait = 0;        // Wq of admitted customers, seconds
+  double blocking = 0;        // P(arrival finds K in the system and is lost)
+  double throughput = 0;      // admitted rate lambda (1 - blocking), per second
+  double utilisation = 0;     // throughput / (c mu): mean fraction of servers busy
+  double mean_in_system = 0;  // L
+  double mean_in_queue = 0;   // Lq
+  double mean_response = 0;   // W of admitted customers, seconds
+  double mean_wait = 0;       // Wq of admitted customers, seconds
 };
 
 // Preconditions: arrival_rate >= 0, service_rate > 0, 1 <= servers <= capacity. Always stable
@@ -106,9 +106,9 @@ struct JacksonStationResult {
 
 struct JacksonResult {
   std::vector<JacksonStationResult> stations;
-  double external_rate = 0;         // customers entering the network per second
-  double mean_end_to_end = 0;       // seconds from entry to exit per customer
-  bool stable = false;              // every station has utilisation < 1
+  double external_rate = 0;    // customers entering the network per second
+  double mean_end_to_end = 0;  // seconds from entry to exit per customer
+  bool stable = false;         // every station has utilisation < 1
 };
 
 // external_arrival_rate[i]: customers per second entering at station i.
@@ -150,7 +150,7 @@ MvaResult mva_exact(const std::vector<MvaStation>& stations, int customers, doub
 // Confidence intervals for replicated simulation runs
 // ---------------------------------------------------------------------------------------------
 
-// t_{0.975, df}: the critical value of a two-sided 95% Student t interval, accurate to 1e-4.
+// t_{0.975, df}: the critical value of a two-sided 95% Student t interval, accurate to 1e-6.
 // degrees_of_freedom >= 1 (n - 1 for n samples); smaller gives NaN.
 double student_t_95(int degrees_of_freedom);
 

@@ -31,6 +31,9 @@ FileKind detect_kind(const Json& j);
 // Cross-file checks: instance types exist in the catalog (vcpus resolved), SLO classes exist.
 void resolve_instances(Topology& t, const Catalog& c, ReadContext& ctx);
 void check_slo_against(const Slo& s, const Topology& t, ReadContext& ctx);
+// Scenario targets name components, roles and zones of a topology (component names with
+// "did you mean", roles valid for the component's kind, indexes in range, declared zones).
+void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& ctx);
 
 // File-level convenience: load, read, throw InputError on any problem.
 Topology load_topology(const std::string& path, const Catalog* catalog = nullptr);

@@ -14,6 +14,12 @@ struct ScenarioAction {
   std::optional<double> duration;  // "for": undone after this long
   double factor = 1;               // slow: service time x factor; traffic: rate x factor
   std::string pointer;
+  // The target, parsed: "pg.primary" -> component "pg", role "primary"; "api[2]" -> component
+  // "api", index 2 (0-based); "zone:a" -> zone "a". All empty for "traffic".
+  std::string component;
+  std::string role;        // primary | replica | master | node | sentinel; "" = the component
+  std::optional<int> index;
+  std::string zone;
 };
 
 struct Scenario {

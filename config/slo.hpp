@@ -19,6 +19,7 @@ struct FailoverAllowance {
 
 struct Slo {
   std::string file;
+  std::string name, description;
   LatencyTarget all;                          // applies to every class without its own target
   std::map<std::string, LatencyTarget> classes;
   double max_error_rate = 0.001;              // 0.1%

@@ -485,9 +485,11 @@ struct RefChecker {
                                                   " (expected a redis or station target)");
       if ((target->kind == "postgres" || target->kind == "pgbouncer") && c.query.empty())
         ctx.problem(c.pointer, "a database call without \"query\" (expected \"read\" or \"write\")");
-      if (target->kind == "load_balancer" && (c.demand || c.io))
-        ctx.problem(c.pointer, "a load balancer takes no service demand (expected the demand on the "
-                               "nested calls to its upstream)");
+      if (target->kind == "load_balancer") {
+        const auto& lb = std::get<LoadBalancerSpec>(target->spec);
+        ctx.problem(c.pointer + "/to", "calls load balancer \"" + c.to + "\" (expected a call to its upstream \"" +
+                                           lb.upstream + "\": requests enter through the load balancer in front of it)");
+      }
     }
     calls(c.on_miss);
     calls(c.calls);

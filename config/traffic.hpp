@@ -34,8 +34,9 @@ struct ArrivalProcess {
 struct Traffic {
   std::string name;
   std::string file;
+  std::string description;
   int start_month = 0;  // month index of the base rate
-  int months = 12;      // horizon of the curve
+  int months = 12;      // months of growth after start: periods() is start .. start + months
   double base_rps = 0;  // mean rate over a day in the start month
   Growth growth;
   std::array<double, 24> hourly{};   // daily profile, normalised to mean 1
@@ -44,6 +45,8 @@ struct Traffic {
   ArrivalProcess arrival;
 
   // Mean rate of a month (growth only), and its peak (x daily and weekly peak factors, x events).
+  // Growth "points" interpolates linearly between (start, base_rps) and the points, and holds the
+  // last point's rate after it. See config/traffic_reader.cpp and topologies/schema/traffic.schema.json.
   double mean_rps(int month) const;
   double peak_rps(int month, bool with_events = true) const;
   std::vector<int> periods() const;  // every month of the horizon

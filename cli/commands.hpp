@@ -1,0 +1,53 @@
+// The command-line front: each command is a function from parsed options to an exit status.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace capsim::cli {
+
+// Exit statuses, documented in README.md.
+enum Exit : int {
+  kOk = 0,
+  kInternalError = 1,
+  kBadInput = 2,
+  kSloBreached = 3,  // the simulated system misses its SLO (for CI gates, like k6 thresholds)
+};
+
+struct Common {
+  std::string format = "table";  // table | json | csv | markdown
+  std::string out;               // --out DIR
+  bool quiet = false;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+  std::string catalog;
+};
+int validate(const ValidateOptions& o, const Common& common);
+
+struct GraphOptions {
+  std::string topology;
+};
+int graph(const GraphOptions& o, const Common& common);
+
+struct SimulateOptions {
+  std::string topology, traffic, at, scenario, slo, catalog;
+  double rps = 0;
+  std::string duration = "10m", warmup = "1m", sample_interval = "10s", ci;
+  unsigned long long seed = 1;
+  int replications = 5, processes = 0;
+};
+int simulate(const SimulateOptions& o, const Common& common);
+
+// A bad command-line value: printed as "capsim: --option: message", exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Prints every problem of an input error to stderr, one line each.
+void print_problems(const std::exception& e);
+std::string default_catalog_path();
+
+}  // namespace capsim::cli

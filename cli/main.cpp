@@ -1,0 +1,75 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "config/diagnostics.hpp"
+
+using namespace capsim::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"capsim: a discrete-event capacity simulator and planner for web architectures"};
+  app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION);
+  app.require_subcommand(1);
+  Common common;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--format", common.format, "Output on stdout")
+        ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
+    cmd->add_option("--out", common.out, "Write all artefacts into this directory");
+    cmd->add_flag("--quiet", common.quiet, "No progress on stderr");
+  };
+
+  ValidateOptions v;
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "Check topology, traffic, scenario, catalog and SLO files; print every problem");
+  validate_cmd->add_option("files", v.files, "JSON files")->required();
+  validate_cmd->add_option("--catalog", v.catalog, "Catalog to resolve instance types against");
+  add_common(validate_cmd);
+
+  GraphOptions g;
+  auto* graph_cmd = app.add_subcommand(
+      "graph", "Print the dependency graph (Graphviz DOT) with single points of failure; "
+               "--format json for each component's blast radius");
+  graph_cmd->add_option("topology", g.topology, "Topology file")->required();
+  add_common(graph_cmd);
+
+  SimulateOptions s;
+  auto* sim_cmd = app.add_subcommand("simulate", "Simulate a topology under load");
+  sim_cmd->add_option("topology", s.topology, "Topology file")->required();
+  auto* traffic_opt = sim_cmd->add_option("--traffic", s.traffic, "Traffic file (growth curve)");
+  auto* rps_opt = sim_cmd->add_option("--rps", s.rps, "Constant Poisson load, requests per second");
+  traffic_opt->excludes(rps_opt);
+  sim_cmd->add_option("--at", s.at, "Period of the growth curve to simulate (YYYY-MM), at its peak");
+  sim_cmd->add_option("--duration", s.duration, "Measured simulated time")->capture_default_str();
+  sim_cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")->capture_default_str();
+  sim_cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str();
+  sim_cmd->add_option("--replications", s.replications, "Independent replications")->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sim_cmd->add_option("--ci", s.ci, "Run replications until every class's mean latency 95% CI is within this (e.g. 2%)");
+  sim_cmd->add_option("--jobs", s.processes, "Processes to run replications on (default: all cores)");
+  sim_cmd->add_option("--sample-interval", s.sample_interval, "Time-series sampling interval")->capture_default_str();
+  sim_cmd->add_option("--catalog", s.catalog, "Instance catalog (default: the bundled one)");
+  sim_cmd->add_option("--slo", s.slo, "SLO file: exit 3 when the run misses it");
+  add_common(sim_cmd);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = app.exit(e);
+    return status == 0 ? kOk : kBadInput;
+  }
+  try {
+    if (*validate_cmd) return validate(v, common);
+    if (*graph_cmd) return graph(g, common);
+    if (*sim_cmd) return simulate(s, common);
+  } catch (const UsageError& e) {
+    std::cerr << "capsim: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const capsim::config::InputError& e) {
+    print_problems(e);
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "capsim: internal error: " << e.what() << "\n";
+    return kInternalError;
+  }
+  return kOk;
+}

@@ -1,0 +1,114 @@
+// capsim simulate TOPOLOGY (--traffic T [--at P] | --rps N): replications of the topology under
+// open Poisson (or MMPP) load, reported per request class and per component.
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "config/load.hpp"
+#include "config/units.hpp"
+#include "output/report.hpp"
+#include "sim/replications.hpp"
+
+namespace capsim::cli {
+namespace {
+
+double duration_option(const std::string& name, const std::string& text, bool allow_zero) {
+  config::Parsed p = config::parse_duration(text);
+  if (!p.error.empty()) throw UsageError(name + ": " + p.error);
+  if (p.value < 0 || (!allow_zero && p.value == 0))
+    throw UsageError(name + ": \"" + text + "\" must be greater than 0");
+  if (p.value > 365 * 86400.0) throw UsageError(name + ": \"" + text + "\" is too long (expected at most a year)");
+  return p.value;
+}
+
+nlohmann::json file_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+int simulate(const SimulateOptions& o, const Common& common) {
+  std::optional<config::Catalog> catalog;
+  std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
+  if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
+  config::Topology topology = config::load_topology(o.topology, catalog ? &*catalog : nullptr);
+
+  sim::LoadSpec load;
+  output::RunInfo info;
+  info.topology_name = topology.name;
+  info.topology_file = o.topology;
+  if (!o.traffic.empty()) {
+    config::Traffic traffic = config::load_traffic(o.traffic);
+    int month = traffic.start_month;
+    if (!o.at.empty()) {
+      auto m = config::parse_month(o.at);
+      if (!m) throw UsageError("--at: \"" + o.at + "\" is not a month (expected YYYY-MM)");
+      if (*m < traffic.start_month || *m >= traffic.start_month + traffic.months)
+        throw UsageError("--at: " + o.at + " is outside the growth curve (" +
+                         config::format_month(traffic.start_month) + " to " +
+                         config::format_month(traffic.start_month + traffic.months - 1) + ")");
+      month = *m;
+    }
+    load.rps = traffic.peak_rps(month);
+    load.arrival = traffic.arrival;
+    info.load_source = o.traffic + " at " + config::format_month(month) + " (peak)";
+  } else if (o.rps > 0) {
+    if (!std::isfinite(o.rps) || o.rps > 1e7)
+      throw UsageError("--rps: " + std::to_string(o.rps) + " is out of range (expected at most 10,000,000)");
+    load.rps = o.rps;
+    info.load_source = "--rps";
+  } else if (o.rps < 0 || o.rps == 0) {
+    throw UsageError(o.rps < 0 ? "--rps: must be greater than 0"
+                               : "no load given (expected --traffic FILE or --rps N)");
+  }
+  info.rps = load.rps;
+  info.arrival = load.arrival.process;
+
+  sim::RunSpec run;
+  run.duration = duration_option("--duration", o.duration, false);
+  run.warmup = duration_option("--warmup", o.warmup, true);
+  run.sample_interval = duration_option("--sample-interval", o.sample_interval, false);
+  run.seed = o.seed;
+  sim::ReplicationPlan plan;
+  plan.replications = o.replications;
+  plan.processes = o.processes;
+  if (!o.ci.empty()) {
+    config::Parsed p = config::parse_percent(o.ci);
+    if (!p.error.empty() || p.value <= 0 || p.value >= 1)
+      throw UsageError("--ci: \"" + o.ci + "\" is not a precision target (expected e.g. \"2%\")");
+    plan.ci_target = p.value;
+  }
+  bool show_progress = !common.quiet && isatty(STDERR_FILENO);
+  if (show_progress)
+    plan.progress = [](int done, int planned) {
+      std::cerr << "\rreplications " << done << "/" << planned << std::flush;
+    };
+  sim::RunSummary summary = sim::run_replications(topology, load, run, plan);
+  if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
+
+  if (!common.out.empty()) {
+    nlohmann::json inputs = {{"topology", file_json(o.topology)},
+                             {"load", {{"rps", load.rps}, {"arrival", load.arrival.process}, {"source", info.load_source}}},
+                             {"duration_s", run.duration},
+                             {"warmup_s", run.warmup},
+                             {"sample_interval_s", run.sample_interval}};
+    if (!o.traffic.empty()) inputs["traffic"] = file_json(o.traffic);
+    output::write_run_dir(common.out, summary, info, inputs);
+  }
+  if (common.format == "json")
+    std::cout << output::summary_json(summary, info).dump(2) << "\n";
+  else if (common.format == "csv")
+    std::cout << output::summary_csv(summary);
+  else if (common.format == "markdown")
+    std::cout << output::summary_markdown(summary, info);
+  else
+    std::cout << output::summary_table(summary, info);
+  return kOk;
+}
+
+}  // namespace capsim::cli

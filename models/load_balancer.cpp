@@ -1,0 +1,166 @@
+// load_balancer: nginx's upstream module in front of a replicated component. Requests to the
+// upstream enter here. Balancing: weighted round-robin (nginx's default), least_conn, random, or
+// two_choices (power of two random choices). Passive health marking per nginx: `max_fails`
+// failures within `fail_timeout` mark a server unavailable for `fail_timeout`; a single-server
+// group is never marked; when every server is unavailable the request gets a 502 and the marks are
+// cleared ("mark them as live for quick recovery", ngx_http_upstream_round_robin.c). On error or
+// timeout the next server is tried (proxy_next_upstream "error timeout"), except for non-idempotent
+// requests once sent.
+#include <vector>
+
+#include "models/common.hpp"
+
+namespace capsim::models {
+namespace {
+
+class LoadBalancer final : public sim::Component {
+ public:
+  LoadBalancer(const config::Component& c, const config::LoadBalancerSpec& spec,
+               sim::ModelContext& ctx)
+      : ctx_(ctx), spec_(spec), upstream_(ctx.topology.index_of(spec.upstream)) {
+    (void)c;
+  }
+
+  int fronts() const override { return upstream_; }
+
+  void handle(sim::Visit v) override {
+    ensure_state();
+    ++received_;
+    int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries : static_cast<int>(servers_.size());
+    attempt(std::move(v), tries, std::vector<bool>(servers_.size(), false));
+  }
+
+  void reset_stats(double now) override {
+    (void)now;
+    received_ = failed_over_ = bad_gateway_ = marked_down_ = 0;
+  }
+
+  sim::ComponentReport report(double now) const override {
+    sim::ComponentReport r;
+    r.instances = spec_.instances;
+    r.throughput = received_ / std::max(1e-9, now - ctx_.measure_from);
+    r.extra["retries"] = static_cast<double>(failed_over_);
+    r.extra["bad_gateway"] = static_cast<double>(bad_gateway_);
+    r.extra["marked_down"] = static_cast<double>(marked_down_);
+    return r;
+  }
+
+  void sample(std::vector<sim::Sample>& out, double now) override {
+    int down = 0;
+    for (const auto& s : servers_) down += s.down_until > now;
+    out.emplace_back("servers_marked_down", down);
+  }
+
+ private:
+  struct Server {
+    int active = 0;
+    std::vector<double> failures;  // times of recent failures
+    double down_until = -1;
+  };
+
+  void ensure_state() {
+    int n = ctx_.component(upstream_).instances();
+    if (static_cast<int>(servers_.size()) != n) servers_.resize(n);
+  }
+
+  bool available(int i, double now) const {
+    return servers_.size() == 1 || servers_[i].down_until <= now;
+  }
+
+  int pick(const std::vector<bool>& tried, double now) {
+    int n = static_cast<int>(servers_.size());
+    std::vector<int> candidates;
+    for (int i = 0; i < n; ++i)
+      if (!tried[i] && available(i, now)) candidates.push_back(i);
+    if (candidates.empty()) return -1;
+    if (spec_.balance == "random") return candidates[ctx_.rng.below(candidates.size())];
+    if (spec_.balance == "two_choices") {
+      int a = candidates[ctx_.rng.below(candidates.size())];
+      int b = candidates[ctx_.rng.below(candidates.size())];
+      return servers_[b].active < servers_[a].active ? b : a;
+    }
+    if (spec_.balance == "least_conn") {
+      // fewest active connections; ties by round-robin order (nginx)
+      int best = -1;
+      for (int k = 0; k < n; ++k) {
+        int i = (rr_ + k) % n;
+        if (std::find(candidates.begin(), candidates.end(), i) == candidates.end()) continue;
+        if (best < 0 || servers_[i].active < servers_[best].active) best = i;
+      }
+      rr_ = (best + 1) % n;
+      return best;
+    }
+    for (int k = 0; k < n; ++k) {
+      int i = (rr_ + k) % n;
+      if (std::find(candidates.begin(), candidates.end(), i) != candidates.end()) {
+        rr_ = (i + 1) % n;
+        return i;
+      }
+    }
+    return candidates.front();
+  }
+
+  void record_failure(int i, double now) {
+    if (spec_.max_fails == 0 || servers_.size() == 1) return;  // counting disabled / single server
+    auto& f = servers_[i].failures;
+    f.push_back(now);
+    while (!f.empty() && f.front() <= now - spec_.fail_timeout) f.erase(f.begin());
+    if (static_cast<int>(f.size()) >= spec_.max_fails) {
+      servers_[i].down_until = now + spec_.fail_timeout;
+      f.clear();
+      ++marked_down_;
+    }
+  }
+
+  static bool retryable(const char* cause) {
+    // proxy_next_upstream error timeout: connection errors and timeouts, not application errors
+    std::string c = cause ? cause : "";
+    return c == "connection refused" || c == "replica down" || c == "timeout" || c == "backlog full";
+  }
+
+  void attempt(sim::Visit v, int tries_left, std::vector<bool> tried) {
+    double now = ctx_.engine.now();
+    int i = pick(tried, now);
+    if (i < 0) {
+      ++bad_gateway_;
+      for (auto& s : servers_) s.down_until = -1;  // nginx: all failed -> mark all live again
+      v.done(sim::Outcome::failure("502 no live upstream"));
+      return;
+    }
+    tried[i] = true;
+    ++servers_[i].active;
+    sim::Component& up = ctx_.component(upstream_);
+    sim::Visit forwarded{v.request, v.call,
+                         [this, i, v, tries_left, tried](sim::Outcome o) mutable {
+                           --servers_[i].active;
+                           if (o.ok || !retryable(o.cause)) {
+                             v.done(o);
+                             return;
+                           }
+                           record_failure(i, ctx_.engine.now());
+                           bool sent = std::string(o.cause) == "timeout";
+                           if (tries_left > 1 && (v.request->idempotent || !sent)) {
+                             ++failed_over_;
+                             attempt(std::move(v), tries_left - 1, std::move(tried));
+                           } else {
+                             v.done(o);
+                           }
+                         }};
+    up.handle_on(i, std::move(forwarded));
+  }
+
+  sim::ModelContext ctx_;
+  config::LoadBalancerSpec spec_;
+  int upstream_;
+  std::vector<Server> servers_;
+  int rr_ = 0;
+  std::uint64_t received_ = 0, failed_over_ = 0, bad_gateway_ = 0, marked_down_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Component> make_load_balancer(const config::Component& c, sim::ModelContext& ctx) {
+  return std::make_unique<LoadBalancer>(c, std::get<config::LoadBalancerSpec>(c.spec), ctx);
+}
+
+}  // namespace capsim::models

@@ -1,0 +1,156 @@
+// pgbouncer: a connection pooler in front of a postgres component. Each instance is single-threaded
+// ("uses one CPU core per instance", config.md) and spends a little CPU per transaction on it; it
+// holds `default_pool_size` server connections (default 20) that clients take FCFS. In transaction
+// mode a server connection is held for one transaction (one call); a client that waits longer than
+// `query_wait_timeout` (default 120 s) is disconnected; beyond `max_client_conn` clients (default
+// 100) new ones are refused. After `reserve_pool_timeout` (5 s) of waiting a client may use one of
+// `reserve_pool_size` extra connections.
+#include <vector>
+
+#include "models/common.hpp"
+
+namespace capsim::models {
+namespace {
+
+class PgBouncer final : public sim::Component {
+ public:
+  PgBouncer(const config::Component& c, const config::PgBouncerSpec& spec, sim::ModelContext& ctx)
+      : ctx_(ctx), spec_(spec), cpu_(spec.cpu), server_(ctx.topology.index_of(spec.server)) {
+    for (int i = 0; i < spec.instances; ++i) {
+      Instance inst;
+      // single-threaded: one core, clients' work on it processor-shared
+      inst.host = &ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", 1, 1 << 30);
+      inst.pool = std::make_unique<sim::WorkerPool>(
+          ctx.engine, spec.default_pool_size,
+          std::optional<long long>(std::max(0, spec.max_client_conn - spec.default_pool_size)),
+          spec.query_wait_timeout);
+      inst.reserve = std::make_unique<sim::WorkerPool>(ctx.engine, spec.reserve_pool_size, 0);
+      instances_.push_back(std::move(inst));
+    }
+  }
+
+  int instances() const override { return static_cast<int>(instances_.size()); }
+
+  void handle(sim::Visit v) override {
+    Instance& inst = instances_[next_];
+    next_ = (next_ + 1) % instances();
+    inst.host->compute(cpu_(ctx_.rng), [this, &inst, v = std::move(v)](bool ok) mutable {
+      if (!ok) {
+        v.done(sim::Outcome::failure("pgbouncer down"));
+        return;
+      }
+      take_connection(inst, std::move(v));
+    });
+  }
+
+  void reset_stats(double now) override {
+    for (auto& i : instances_) {
+      i.pool->reset_stats(now);
+      i.reserve->reset_stats(now);
+      i.host->reset_stats(now);
+    }
+  }
+
+  sim::ComponentReport report(double now) const override {
+    sim::ComponentReport r;
+    r.instances = instances();
+    double cpu = 0, pool = 0, served = 0, wait = 0, waited = 0, timeouts = 0, refused = 0,
+           reserve = 0;
+    for (const auto& i : instances_) {
+      cpu = std::max(cpu, i.host->utilisation(now));
+      pool = std::max(pool, i.pool->utilisation(now));
+      served += i.pool->granted() + i.reserve->granted();
+      wait += i.pool->mean_wait() * i.pool->granted();
+      waited += i.pool->waited();
+      timeouts += i.pool->timed_out();
+      refused += i.pool->rejected();
+      reserve += i.reserve->granted();
+      r.mean_queue += i.pool->mean_queue(now);
+      r.max_queue = std::max(r.max_queue, i.pool->max_queue());
+    }
+    r.utilisation = std::max(cpu, pool);
+    r.mean_wait = served > 0 ? wait / served : 0;
+    r.throughput = served / std::max(1e-9, now - ctx_.measure_from);
+    r.extra["cpu_utilisation"] = cpu;
+    r.extra["pool_utilisation"] = pool;
+    r.extra["pool_waits"] = waited;
+    r.extra["query_wait_timeouts"] = timeouts;
+    r.extra["refused"] = refused;
+    r.extra["reserve_used"] = reserve;
+    return r;
+  }
+
+  void sample(std::vector<sim::Sample>& out, double now) override {
+    (void)now;
+    double busy = 0, waiting = 0;
+    for (const auto& i : instances_) {
+      busy += i.pool->busy() + i.reserve->busy();
+      waiting += static_cast<double>(i.pool->waiting());
+    }
+    out.emplace_back("server_connections_busy", busy);
+    out.emplace_back("clients_waiting", waiting);
+  }
+
+ private:
+  struct Instance {
+    sim::Host* host;
+    std::unique_ptr<sim::WorkerPool> pool, reserve;
+  };
+
+  void take_connection(Instance& inst, sim::Visit v) {
+    // A waiter still queued after reserve_pool_timeout takes a reserve connection if one is free.
+    struct Race {
+      bool settled = false;
+      sim::Visit visit;
+    };
+    auto race = std::make_shared<Race>(Race{false, std::move(v)});
+    if (spec_.reserve_pool_size > 0) {
+      ctx_.engine.after(spec_.reserve_pool_timeout, [this, &inst, race] {
+        if (race->settled || inst.reserve->busy() >= inst.reserve->slots()) return;
+        race->settled = true;
+        inst.reserve->acquire([this, &inst, race](sim::WorkerPool::Result) {
+          query(*inst.reserve, race->visit);
+        });
+      });
+    }
+    inst.pool->acquire([this, &inst, race](sim::WorkerPool::Result r) {
+      if (race->settled) {  // served by the reserve pool meanwhile: hand the connection back
+        if (r == sim::WorkerPool::Result::Granted) inst.pool->release();
+        return;
+      }
+      race->settled = true;
+      if (r == sim::WorkerPool::Result::QueueFull) {
+        race->visit.done(sim::Outcome::failure("max_client_conn reached"));
+        return;
+      }
+      if (r == sim::WorkerPool::Result::TimedOut) {
+        race->visit.done(sim::Outcome::failure("query_wait_timeout"));
+        return;
+      }
+      query(*inst.pool, race->visit);
+    });
+  }
+
+  // In transaction mode the server connection is held for the query only.
+  void query(sim::WorkerPool& pool, const sim::Visit& v) {
+    ctx_.flow.visit(server_, sim::Visit{v.request, v.call, [&pool, done = v.done](sim::Outcome o) {
+                                          pool.release();
+                                          done(o);
+                                        }});
+  }
+
+  sim::ModelContext ctx_;
+  config::PgBouncerSpec spec_;
+  sim::Sampler cpu_;
+  int server_;
+  std::deque<Instance> instances_;
+  int next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Component> make_pgbouncer(const config::Component& c, sim::ModelContext& ctx) {
+  return std::make_unique<PgBouncer>(c, std::get<config::PgBouncerSpec>(c.spec), ctx);
+}
+
+}  // namespace capsim::models

@@ -1,0 +1,206 @@
+#include "output/report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "config/units.hpp"
+
+namespace capsim::output {
+namespace {
+
+using Json = nlohmann::json;
+
+Json estimate_json(const sim::Estimate& e) {
+  Json j = {{"mean", e.mean}};
+  j["ci95"] = std::isfinite(e.half_width) ? Json(e.half_width) : Json(nullptr);
+  return j;
+}
+
+std::string pm(const sim::Estimate& e, double scale, const char* unit, int digits = 1) {
+  if (!std::isfinite(e.half_width)) return fmt::format("{:.{}f}{}", e.mean * scale, digits, unit);
+  return fmt::format("{:.{}f}±{:.{}f}{}", e.mean * scale, digits, e.half_width * scale, digits, unit);
+}
+
+std::string ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
+
+std::string notes(const sim::ComponentSummary& c) {
+  std::string n;
+  for (const auto& [key, e] : c.extra) {
+    if (e.mean == 0) continue;
+    if (key == "refused" || key == "rejected" || key == "query_wait_timeouts" || key == "timeouts" ||
+        key == "pool_waits" || key == "retries" || key == "bad_gateway" || key == "jobs_failed")
+      n += fmt::format("{}{} {:.0f}", n.empty() ? "" : ", ", key, e.mean);
+    else if (key == "job_latency_p95")
+      n += fmt::format("{}job p95 {}", n.empty() ? "" : ", ", config::format_duration(e.mean));
+    else if (key == "hit_ratio")
+      n += fmt::format("{}hit ratio {:.2f}", n.empty() ? "" : ", ", e.mean);
+  }
+  if (c.saturated) n = "SATURATED" + std::string(n.empty() ? "" : "; ") + n;
+  return n;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
+  Json j;
+  j["schema"] = "capsim/summary";
+  j["version"] = kSummaryVersion;
+  j["capsim"] = CAPSIM_VERSION;
+  j["command"] = info.command;
+  j["topology"] = {{"name", info.topology_name}, {"file", info.topology_file}};
+  j["load"] = {{"rps", info.rps}, {"source", info.load_source}, {"arrival", info.arrival}};
+  j["run"] = {{"duration_s", s.duration},
+              {"warmup_s", s.warmup},
+              {"seed", s.seed},
+              {"replications", s.replications},
+              {"shed", s.shed}};
+  j["classes"] = Json::array();
+  for (const auto& c : s.classes) {
+    j["classes"].push_back({{"name", c.name},
+                            {"throughput_rps", estimate_json(c.throughput)},
+                            {"error_rate", estimate_json(c.error_rate)},
+                            {"latency_s",
+                             {{"mean", estimate_json(c.mean)},
+                              {"p50", estimate_json(c.p50)},
+                              {"p95", estimate_json(c.p95)},
+                              {"p99", estimate_json(c.p99)},
+                              {"p999", estimate_json(c.p999)}}},
+                            {"completed", c.completed},
+                            {"failed", c.failed},
+                            {"errors", c.errors}});
+  }
+  j["components"] = Json::array();
+  for (const auto& c : s.components) {
+    Json extra = Json::object();
+    for (const auto& [k, e] : c.extra) extra[k] = estimate_json(e);
+    j["components"].push_back({{"name", c.name},
+                               {"kind", c.kind},
+                               {"instances", c.instances},
+                               {"utilisation", estimate_json(c.utilisation)},
+                               {"mean_queue", estimate_json(c.mean_queue)},
+                               {"max_queue", c.max_queue},
+                               {"mean_wait_s", estimate_json(c.mean_wait)},
+                               {"throughput_rps", estimate_json(c.throughput)},
+                               {"saturated", c.saturated},
+                               {"extra", extra}});
+  }
+  j["saturated"] = s.saturated;
+  return j;
+}
+
+std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
+  std::string out = fmt::format(
+      "capsim {} — {} at {:.1f} rps ({}), {} replications of {} after {} warm-up, seed {}\n\n",
+      info.command, info.topology_name, info.rps, info.load_source, s.replications,
+      config::format_duration(s.duration), config::format_duration(s.warmup), s.seed);
+  out += fmt::format("{:<14} {:>12} {:>9} {:>16} {:>16} {:>16} {:>10} {:>9}\n", "request class",
+                     "throughput", "p50 ms", "p95 ms (±95%CI)", "p99 ms (±95%CI)", "mean ms", "p99.9 ms",
+                     "errors");
+  for (const auto& c : s.classes) {
+    out += fmt::format("{:<14} {:>12} {:>9} {:>16} {:>16} {:>16} {:>10} {:>9}\n", c.name,
+                       pm(c.throughput, 1, "/s"), ms(c.p50.mean), pm(c.p95, 1e3, ""),
+                       pm(c.p99, 1e3, ""), pm(c.mean, 1e3, ""), ms(c.p999.mean),
+                       fmt::format("{:.2f}%", c.error_rate.mean * 100));
+  }
+  out += fmt::format("\n{:<14} {:<14} {:>5} {:>14} {:>11} {:>9} {:>11}  {}\n", "component", "kind",
+                     "inst", "utilisation", "mean queue", "max q", "mean wait", "notes");
+  for (const auto& c : s.components) {
+    out += fmt::format("{:<14} {:<14} {:>5} {:>14} {:>11} {:>9.0f} {:>11}  {}\n", c.name, c.kind,
+                       c.instances, pm(c.utilisation, 100, "%"), fmt::format("{:.2f}", c.mean_queue.mean),
+                       c.max_queue, config::format_duration(c.mean_wait.mean), notes(c));
+  }
+  bool any_errors = false;
+  for (const auto& c : s.classes) any_errors |= !c.errors.empty();
+  if (any_errors) {
+    out += "\nerrors by cause (all replications):\n";
+    for (const auto& c : s.classes)
+      for (const auto& [cause, n] : c.errors) out += fmt::format("  {:<14} {:<32} {:.0f}\n", c.name, cause, n);
+  }
+  if (!s.saturated.empty()) {
+    out += "\nsaturated: ";
+    for (std::size_t i = 0; i < s.saturated.size(); ++i) out += (i ? ", " : "") + s.saturated[i];
+    out += " (utilisation >= 95% or turning work away)\n";
+  }
+  return out;
+}
+
+std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info) {
+  std::string out = fmt::format("# capsim {}: {}\n\nLoad {:.1f} rps ({}); {} replications of {}, seed {}.\n\n",
+                                info.command, info.topology_name, info.rps, info.load_source,
+                                s.replications, config::format_duration(s.duration), s.seed);
+  out += "| class | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& c : s.classes)
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.2f}% |\n", c.name, pm(c.throughput, 1, ""),
+                       ms(c.p50.mean), pm(c.p95, 1e3, ""), pm(c.p99, 1e3, ""), ms(c.p999.mean),
+                       c.error_rate.mean * 100);
+  out += "\n| component | kind | instances | utilisation | mean queue | max queue | notes |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& c : s.components)
+    out += fmt::format("| {} | {} | {} | {} | {:.2f} | {:.0f} | {} |\n", c.name, c.kind, c.instances,
+                       pm(c.utilisation, 100, "%"), c.mean_queue.mean, c.max_queue, notes(c));
+  return out;
+}
+
+std::string summary_csv(const sim::RunSummary& s) {
+  std::string out = "section,name,metric,mean,ci95\n";
+  auto row = [&](const char* section, const std::string& name, const char* metric, const sim::Estimate& e) {
+    out += fmt::format("{},{},{},{},{}\n", section, name, metric, e.mean,
+                       std::isfinite(e.half_width) ? fmt::format("{}", e.half_width) : "");
+  };
+  for (const auto& c : s.classes) {
+    row("class", c.name, "throughput_rps", c.throughput);
+    row("class", c.name, "error_rate", c.error_rate);
+    row("class", c.name, "latency_mean_s", c.mean);
+    row("class", c.name, "latency_p50_s", c.p50);
+    row("class", c.name, "latency_p95_s", c.p95);
+    row("class", c.name, "latency_p99_s", c.p99);
+    row("class", c.name, "latency_p999_s", c.p999);
+  }
+  for (const auto& c : s.components) {
+    row("component", c.name, "utilisation", c.utilisation);
+    row("component", c.name, "mean_queue", c.mean_queue);
+    row("component", c.name, "mean_wait_s", c.mean_wait);
+    row("component", c.name, "throughput_rps", c.throughput);
+  }
+  return out;
+}
+
+std::string timeseries_csv(const sim::RunSummary& s) {
+  std::string out = "time,component,metric,value\n";
+  for (const auto& t : s.timeseries)
+    out += fmt::format("{},{},{},{}\n", t.time, t.component, t.metric, t.value);
+  return out;
+}
+
+std::string latency_csv(const sim::RunSummary& s) {
+  std::string out = "class,upper_bound_s,count\n";
+  for (const auto& c : s.classes)
+    for (const auto& [bound, n] : c.latency.buckets()) out += fmt::format("{},{},{}\n", c.name, bound, n);
+  return out;
+}
+
+void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunInfo& info,
+                   const Json& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
+  fs::path d(dir);
+  write_file(d / "summary.json", summary_json(s, info).dump(2) + "\n");
+  write_file(d / "timeseries.csv", timeseries_csv(s));
+  write_file(d / "latency.csv", latency_csv(s));
+  Json run = {{"capsim", CAPSIM_VERSION}, {"command", info.command}, {"seed", s.seed},
+              {"replications", s.replications}, {"inputs", inputs}};
+  write_file(d / "run.json", run.dump(2) + "\n");
+}
+
+}  // namespace capsim::output

@@ -1,0 +1,33 @@
+// What a run writes: summary.json (versioned, schema in topologies/schema/summary.schema.json),
+// the human table, markdown and csv views of it, timeseries.csv, latency.csv and run.json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sim/replications.hpp"
+
+namespace capsim::output {
+
+constexpr int kSummaryVersion = 1;
+
+struct RunInfo {
+  std::string command = "simulate";
+  std::string topology_name, topology_file;
+  std::string load_source;  // "--rps 200" or "traffic.json at 2027-06 (peak)"
+  double rps = 0;
+  std::string arrival = "poisson";
+};
+
+nlohmann::json summary_json(const sim::RunSummary& s, const RunInfo& info);
+std::string summary_table(const sim::RunSummary& s, const RunInfo& info);
+std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info);
+std::string summary_csv(const sim::RunSummary& s);
+std::string timeseries_csv(const sim::RunSummary& s);
+std::string latency_csv(const sim::RunSummary& s);
+
+// Writes summary.json, timeseries.csv, latency.csv and run.json (with `inputs` as given) into dir.
+void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunInfo& info,
+                   const nlohmann::json& inputs);
+
+}  // namespace capsim::output

@@ -1,0 +1,104 @@
+// The contract between the engine and the component models in models/. A request walks a tree of
+// calls (CallPlan); each call is a Visit to one component, which queues it, serves it, runs its
+// nested calls while holding whatever it holds (a worker, a connection), and reports an Outcome.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/topology.hpp"
+#include "sim/random.hpp"
+
+namespace capsim::sim {
+
+class Engine;
+class Flow;
+class Host;
+
+struct Outcome {
+  bool ok = true;
+  const char* cause = nullptr;  // why it failed: a static string such as "timeout"
+  bool miss = false;            // a cache call that missed
+  static Outcome failure(const char* why) { return {false, why, false}; }
+};
+using Continuation = std::function<void(Outcome)>;
+
+// One call of a request's call tree, compiled from config::Call with component indices resolved.
+struct CallPlan {
+  int target = -1;
+  std::string op;
+  bool write = false;  // a database write (query "write") or a mutating op (set, upsert, ...)
+  bool has_demand = false, has_io = false;
+  Sampler demand, io;
+  double hit_ratio = -1;  // < 0: not a cache call
+  int job = -1;           // >= 0: enqueue this job (target is a worker_queue)
+  std::vector<CallPlan> on_miss, calls, parallel;
+};
+
+struct Request {
+  int cls = -1;  // request class, or -1 for a job
+  int job = -1;
+  double start = 0;
+  bool idempotent = true;
+  bool measured = true;  // arrived after the warm-up
+};
+
+struct Visit {
+  Request* request;
+  const CallPlan* call;
+  Continuation done;
+};
+
+// What a component reports at the end of a run (means over the measured window).
+struct ComponentReport {
+  double utilisation = 0;        // busiest resource the component has, 0..1
+  double mean_queue = 0, max_queue = 0;
+  double mean_wait = 0;          // waiting for a worker / connection / slot
+  double throughput = 0;         // visits served per second
+  int instances = 1;
+  std::map<std::string, double> extra;  // kind-specific figures ("pool_waits", ...)
+};
+
+// A point of the time series: (metric, value) for this component now.
+using Sample = std::pair<std::string, double>;
+
+class Component {
+ public:
+  virtual ~Component() = default;
+  virtual void handle(Visit visit) = 0;
+  // For a load balancer in front: how many instances there are, and serve on a chosen one.
+  virtual int instances() const { return 1; }
+  virtual void handle_on(int /*instance*/, Visit visit) { handle(std::move(visit)); }
+  virtual int in_flight(int /*instance*/) const { return 0; }
+  virtual bool instance_up(int /*instance*/) const { return true; }
+  // The component this one sits in front of (requests to it enter here first), or -1.
+  virtual int fronts() const { return -1; }
+
+  virtual void reset_stats(double now) = 0;  // end of the warm-up
+  virtual ComponentReport report(double now) const = 0;
+  virtual void sample(std::vector<Sample>& out, double now) { (void)out, (void)now; }
+};
+
+// What a model may use: the clock and hosts, its own random stream, and the flow to make calls.
+struct ModelContext {
+  Engine& engine;
+  Flow& flow;
+  const config::Topology& topology;
+  int self;  // this component's index
+  Rng rng;
+  double measure_from = 0;  // end of the warm-up
+  // Components by index (those created before this one; all of them by the time requests flow).
+  std::vector<std::unique_ptr<Component>>* components;
+  Component& component(int index) { return *(*components)[index]; }
+};
+
+using ComponentFactory =
+    std::function<std::unique_ptr<Component>(const config::Component&, ModelContext&)>;
+
+// The kind table lives in models/registry.cpp; the engine looks kinds up here and knows none itself.
+const std::map<std::string, ComponentFactory>& component_factories();
+
+}  // namespace capsim::sim

@@ -1,0 +1,272 @@
+#include "sim/replications.hpp"
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "analysis/queueing.hpp"
+
+namespace capsim::sim {
+namespace {
+
+using Json = nlohmann::json;
+
+// ---- shipping a replication's result from the child process to the parent ----------------------
+
+Json to_wire(const ReplicationResult& r) {
+  Json j;
+  j["replication"] = r.replication;
+  j["shed"] = r.shed;
+  j["wall"] = r.wall_seconds;
+  j["duration"] = r.duration;
+  for (const auto& c : r.classes) {
+    Json cj = {{"name", c.name},       {"arrived", c.arrived},          {"completed", c.completed},
+               {"failed", c.failed},   {"errors", c.errors},            {"sum", c.latency.sum()},
+               {"max", c.latency.max()}, {"buckets", c.latency.sparse()}};
+    j["classes"].push_back(cj);
+  }
+  for (const auto& c : r.components) {
+    const auto& p = c.report;
+    j["components"].push_back({{"name", c.name},
+                               {"kind", c.kind},
+                               {"utilisation", p.utilisation},
+                               {"mean_queue", p.mean_queue},
+                               {"max_queue", p.max_queue},
+                               {"mean_wait", p.mean_wait},
+                               {"throughput", p.throughput},
+                               {"instances", p.instances},
+                               {"extra", p.extra}});
+  }
+  for (const auto& t : r.timeseries) j["ts"].push_back({t.time, t.component, t.metric, t.value});
+  return j;
+}
+
+ReplicationResult from_wire(const Json& j) {
+  ReplicationResult r;
+  r.replication = j.at("replication").get<int>();
+  r.shed = j.at("shed").get<std::uint64_t>();
+  r.wall_seconds = j.at("wall").get<double>();
+  r.duration = j.at("duration").get<double>();
+  for (const auto& cj : j.value("classes", Json::array())) {
+    ClassResult c;
+    c.name = cj.at("name").get<std::string>();
+    c.arrived = cj.at("arrived").get<std::uint64_t>();
+    c.completed = cj.at("completed").get<std::uint64_t>();
+    c.failed = cj.at("failed").get<std::uint64_t>();
+    c.errors = cj.at("errors").get<std::map<std::string, std::uint64_t>>();
+    c.latency.add_sparse(cj.at("buckets").get<std::vector<std::pair<std::uint32_t, std::uint64_t>>>(),
+                         cj.at("sum").get<double>(), cj.at("max").get<double>());
+    r.classes.push_back(std::move(c));
+  }
+  for (const auto& cj : j.value("components", Json::array())) {
+    ComponentResult c;
+    c.name = cj.at("name").get<std::string>();
+    c.kind = cj.at("kind").get<std::string>();
+    c.report.utilisation = cj.at("utilisation").get<double>();
+    c.report.mean_queue = cj.at("mean_queue").get<double>();
+    c.report.max_queue = cj.at("max_queue").get<double>();
+    c.report.mean_wait = cj.at("mean_wait").get<double>();
+    c.report.throughput = cj.at("throughput").get<double>();
+    c.report.instances = cj.at("instances").get<int>();
+    c.report.extra = cj.at("extra").get<std::map<std::string, double>>();
+    r.components.push_back(std::move(c));
+  }
+  for (const auto& t : j.value("ts", Json::array()))
+    r.timeseries.push_back({t[0].get<double>(), t[1].get<std::string>(), t[2].get<std::string>(),
+                            t[3].get<double>()});
+  return r;
+}
+
+struct Child {
+  pid_t pid;
+  int fd;
+  int replication;
+  std::string data;
+};
+
+Child spawn(const config::Topology& topology, const LoadSpec& load, RunSpec run, int replication) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out;
+    int status = 0;
+    try {
+      run.replication = replication;
+      run.timeseries = run.timeseries && replication == 0;
+      out = to_wire(run_replication(topology, load, run)).dump();
+    } catch (const std::exception& e) {
+      out = Json{{"error", e.what()}}.dump();
+      status = 1;
+    }
+    std::size_t written = 0;
+    while (written < out.size()) {
+      ssize_t n = write(fds[1], out.data() + written, out.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      written += static_cast<std::size_t>(n);
+    }
+    close(fds[1]);
+    // _exit: the engine's leftover timers and SimGrid's globals are not torn down (ENGINE.md).
+    _exit(status);
+  }
+  close(fds[1]);
+  return Child{pid, fds[0], replication, {}};
+}
+
+ReplicationResult collect(Child& c) {
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t n = read(c.fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    c.data.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(c.fd);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  if (WIFSIGNALED(status))
+    throw std::runtime_error("replication " + std::to_string(c.replication) + " crashed (signal " +
+                             std::to_string(WTERMSIG(status)) + ")");
+  Json j = Json::parse(c.data, nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error("replication " + std::to_string(c.replication) + " sent no result");
+  if (j.contains("error"))
+    throw std::runtime_error("replication " + std::to_string(c.replication) + ": " +
+                             j["error"].get<std::string>());
+  return from_wire(j);
+}
+
+}  // namespace
+
+Estimate estimate(std::vector<double> samples) {
+  Estimate e;
+  if (samples.empty()) return e;
+  double sum = 0;
+  for (double s : samples) sum += s;
+  e.mean = sum / samples.size();
+  e.half_width = samples.size() >= 2 ? analysis::confidence_half_width(samples) : NAN;
+  e.samples = std::move(samples);
+  return e;
+}
+
+RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpec& run) {
+  RunSummary s;
+  s.replications = static_cast<int>(results.size());
+  s.duration = run.duration;
+  s.warmup = run.warmup;
+  s.seed = run.seed;
+  if (results.empty()) return s;
+  const auto& first = results.front();
+  for (std::size_t c = 0; c < first.classes.size(); ++c) {
+    ClassSummary cs;
+    cs.name = first.classes[c].name;
+    std::vector<double> tput, err, mean, p50, p95, p99, p999;
+    for (const auto& r : results) {
+      const ClassResult& cr = r.classes[c];
+      tput.push_back(cr.completed / r.duration);
+      err.push_back(cr.arrived ? static_cast<double>(cr.failed) / cr.arrived : 0);
+      if (cr.latency.count() > 0) {
+        mean.push_back(cr.latency.mean());
+        p50.push_back(cr.latency.quantile(0.50));
+        p95.push_back(cr.latency.quantile(0.95));
+        p99.push_back(cr.latency.quantile(0.99));
+        p999.push_back(cr.latency.quantile(0.999));
+      }
+      for (const auto& [cause, n] : cr.errors) cs.errors[cause] += static_cast<double>(n);
+      cs.completed += cr.completed;
+      cs.failed += cr.failed;
+      cs.latency.merge(cr.latency);
+    }
+    cs.throughput = estimate(tput);
+    cs.error_rate = estimate(err);
+    cs.mean = estimate(mean);
+    cs.p50 = estimate(p50);
+    cs.p95 = estimate(p95);
+    cs.p99 = estimate(p99);
+    cs.p999 = estimate(p999);
+    s.classes.push_back(std::move(cs));
+  }
+  for (std::size_t i = 0; i < first.components.size(); ++i) {
+    ComponentSummary cs;
+    cs.name = first.components[i].name;
+    cs.kind = first.components[i].kind;
+    cs.instances = first.components[i].report.instances;
+    std::vector<double> util, queue, wait, tput;
+    std::map<std::string, std::vector<double>> extra;
+    for (const auto& r : results) {
+      const auto& p = r.components[i].report;
+      util.push_back(p.utilisation);
+      queue.push_back(p.mean_queue);
+      wait.push_back(p.mean_wait);
+      tput.push_back(p.throughput);
+      cs.max_queue = std::max(cs.max_queue, p.max_queue);
+      for (const auto& [k, v] : p.extra) extra[k].push_back(v);
+    }
+    cs.utilisation = estimate(util);
+    cs.mean_queue = estimate(queue);
+    cs.mean_wait = estimate(wait);
+    cs.throughput = estimate(tput);
+    for (auto& [k, v] : extra) cs.extra[k] = estimate(v);
+    // Saturated: busy nearly all the time, or already turning work away.
+    bool turning_away = false;
+    for (const char* k : {"refused", "rejected", "query_wait_timeouts", "timeouts"})
+      if (cs.extra.count(k) && cs.extra[k].mean > 0) turning_away = true;
+    cs.saturated = cs.utilisation.mean >= 0.95 || turning_away;
+    s.components.push_back(std::move(cs));
+  }
+  std::vector<const ComponentSummary*> busiest;
+  for (const auto& c : s.components)
+    if (c.saturated) busiest.push_back(&c);
+  std::sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) {
+    return a->utilisation.mean > b->utilisation.mean;
+  });
+  for (auto* c : busiest) s.saturated.push_back(c->name);
+  s.timeseries = first.timeseries;
+  for (const auto& r : results) {
+    s.shed += r.shed;
+    s.wall_seconds += r.wall_seconds;
+  }
+  return s;
+}
+
+RunSummary run_replications(const config::Topology& topology, const LoadSpec& load, const RunSpec& run,
+                            const ReplicationPlan& plan) {
+  int processes = plan.processes > 0 ? plan.processes
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<ReplicationResult> results;
+  int planned = std::max(plan.replications, plan.ci_target ? 2 : 1);
+  int next = 0;
+  for (;;) {
+    while (next < planned) {
+      std::vector<Child> running;
+      int batch_end = std::min(planned, next + processes);
+      for (int r = next; r < batch_end; ++r) running.push_back(spawn(topology, load, run, r));
+      for (auto& c : running) results.push_back(collect(c));
+      next = batch_end;
+      if (plan.progress) plan.progress(next, planned);
+    }
+    if (!plan.ci_target || next >= plan.max_replications) break;
+    // Enough when every class's mean latency is known to within the target (relative half-width).
+    RunSummary s = summarise(results, run);
+    bool precise = true;
+    for (const auto& c : s.classes)
+      if (!(c.mean.half_width <= *plan.ci_target * c.mean.mean)) precise = false;
+    if (precise) break;
+    planned = std::min(plan.max_replications, next + processes);
+  }
+  std::sort(results.begin(), results.end(),
+            [](const auto& a, const auto& b) { return a.replication < b.replication; });
+  return summarise(results, run);
+}
+
+}  // namespace capsim::sim

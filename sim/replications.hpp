@@ -1,0 +1,70 @@
+// Independent replications, one SimGrid engine per forked process (ENGINE.md: one engine per
+// process), run over all cores; then the figures across replications with 95% confidence
+// intervals (Student t). Replication i always uses seed mix(seed, i), so results do not depend on
+// how many processes ran them.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/simulation.hpp"
+
+namespace capsim::sim {
+
+struct Estimate {
+  double mean = 0;
+  double half_width = 0;  // 95% CI half-width across replications; NaN with one replication
+  std::vector<double> samples;
+};
+
+struct ClassSummary {
+  std::string name;
+  Estimate throughput, error_rate, mean, p50, p95, p99, p999;
+  std::map<std::string, double> errors;  // total count by cause over all replications
+  std::uint64_t completed = 0, failed = 0;
+  Histogram latency{0.001};  // merged over replications
+};
+
+struct ComponentSummary {
+  std::string name, kind;
+  int instances = 1;
+  Estimate utilisation, mean_queue, mean_wait, throughput;
+  double max_queue = 0;
+  std::map<std::string, Estimate> extra;
+  bool saturated = false;
+};
+
+struct RunSummary {
+  int replications = 0;
+  double duration = 0, warmup = 0;
+  std::uint64_t seed = 0;
+  std::vector<ClassSummary> classes;
+  std::vector<ComponentSummary> components;
+  std::vector<TimePoint> timeseries;  // from replication 0
+  std::uint64_t shed = 0;
+  double wall_seconds = 0;            // summed over replications
+  std::vector<std::string> saturated;  // components at or past saturation, busiest first
+};
+
+struct ReplicationPlan {
+  int replications = 5;
+  int processes = 0;                   // 0 = all cores
+  std::optional<double> ci_target;     // relative half-width of every class's mean latency
+  int max_replications = 50;
+  std::function<void(int done, int planned)> progress;
+};
+
+Estimate estimate(std::vector<double> samples);
+
+// Runs the replications in child processes; throws std::runtime_error if one fails.
+RunSummary run_replications(const config::Topology& topology, const LoadSpec& load, const RunSpec& run,
+                            const ReplicationPlan& plan);
+
+// The same, in this process (for one replication, or tools that must not fork). Only one such call
+// per process: SimGrid allows one engine per process.
+RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpec& run);
+
+}  // namespace capsim::sim

@@ -1,0 +1,236 @@
+#include "sim/simulation.hpp"
+
+#include <chrono>
+#include <deque>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/engine.hpp"
+#include "sim/flow.hpp"
+
+namespace capsim::sim {
+namespace {
+
+bool mutating_op(const std::string& op) {
+  return op == "set" || op == "del" || op == "incr" || op == "upsert" || op == "delete" ||
+         op == "write" || op == "publish";
+}
+
+CallPlan compile(const config::Topology& t, const config::Call& c) {
+  CallPlan p;
+  p.target = t.index_of(c.to);
+  if (p.target < 0) throw std::logic_error("call to unknown component " + c.to);
+  p.op = c.op;
+  p.write = c.query == "write" || mutating_op(c.op);
+  if (c.demand) {
+    p.has_demand = true;
+    p.demand = Sampler(*c.demand);
+  }
+  if (c.io) {
+    p.has_io = true;
+    p.io = Sampler(*c.io);
+  }
+  p.hit_ratio = c.hit_ratio.value_or(-1);
+  if (!c.enqueue.empty())
+    for (std::size_t j = 0; j < t.jobs.size(); ++j)
+      if (t.jobs[j].name == c.enqueue) p.job = static_cast<int>(j);
+  p.on_miss = compile_calls(t, c.on_miss);
+  p.calls = compile_calls(t, c.calls);
+  p.parallel = compile_calls(t, c.parallel);
+  return p;
+}
+
+// Arrivals: a Poisson stream (optionally modulated: MMPP, or by an hourly profile via thinning),
+// split over request classes by share.
+class ArrivalSource {
+ public:
+  ArrivalSource(Engine& engine, const LoadSpec& load, const config::Topology& t, Rng rng,
+                std::function<void(int cls)> arrive)
+      : engine_(engine), load_(load), rng_(rng), arrive_(std::move(arrive)) {
+    double total = 0;
+    for (const auto& r : t.requests) cumulative_.push_back(total += r.share);
+    max_factor_ = 1;
+    for (double f : load.hourly) max_factor_ = std::max(max_factor_, f);
+    if (load.arrival.process == "mmpp") {
+      // Keep the mean: pi_calm * calm + pi_burst * calm * k = 1
+      double pb = load.arrival.mean_burst / (load.arrival.mean_burst + load.arrival.mean_calm);
+      calm_factor_ = 1 / ((1 - pb) + pb * load.arrival.burst_factor);
+      burst_factor_ = calm_factor_ * load.arrival.burst_factor;
+      mmpp_ = true;
+      switch_at_ = rng_.exponential(load.arrival.mean_calm);
+    }
+  }
+
+  void start() { schedule(0); }
+
+ private:
+  double state_factor() const { return mmpp_ ? (bursting_ ? burst_factor_ : calm_factor_) : 1; }
+  double profile_factor(double now) const {
+    if (load_.hourly.empty()) return 1;
+    auto h = static_cast<std::size_t>(now / 3600) % load_.hourly.size();
+    return load_.hourly[h];
+  }
+
+  void schedule(double now) {
+    double bound = load_.rps * max_factor_ * state_factor();
+    if (bound <= 0) return;
+    double next = now + rng_.exponential(1 / bound);
+    if (mmpp_ && next >= switch_at_) {
+      // The state changes first; exponential gaps are memoryless, so draw again from there.
+      double at = switch_at_;
+      bursting_ = !bursting_;
+      switch_at_ = at + rng_.exponential(bursting_ ? load_.arrival.mean_burst : load_.arrival.mean_calm);
+      engine_.at(at, [this, at] { schedule(at); });
+      return;
+    }
+    engine_.at(next, [this, next] {
+      // thinning against the hourly profile
+      if (load_.hourly.empty() || rng_.uniform() * max_factor_ < profile_factor(next)) {
+        double u = rng_.uniform() * cumulative_.back();
+        int cls = 0;
+        while (cls + 1 < static_cast<int>(cumulative_.size()) && u > cumulative_[cls]) ++cls;
+        arrive_(cls);
+      }
+      schedule(next);
+    });
+  }
+
+  Engine& engine_;
+  const LoadSpec& load_;
+  Rng rng_;
+  std::function<void(int)> arrive_;
+  std::vector<double> cumulative_;
+  double max_factor_ = 1, calm_factor_ = 1, burst_factor_ = 1, switch_at_ = 0;
+  bool mmpp_ = false, bursting_ = false;
+};
+
+}  // namespace
+
+std::vector<CallPlan> compile_calls(const config::Topology& t, const std::vector<config::Call>& calls) {
+  std::vector<CallPlan> plans;
+  plans.reserve(calls.size());
+  for (const auto& c : calls) plans.push_back(compile(t, c));
+  return plans;
+}
+
+ReplicationResult run_replication(const config::Topology& topology, const LoadSpec& load,
+                                  const RunSpec& run) {
+  auto wall_start = std::chrono::steady_clock::now();
+  Engine engine;
+  std::vector<std::unique_ptr<Component>> components;
+  Flow flow(engine, topology, components);
+  const auto& factories = component_factories();
+  double measure_from = run.warmup;
+  for (std::size_t i = 0; i < topology.components.size(); ++i) {
+    const auto& spec = topology.components[i];
+    auto factory = factories.find(spec.kind);
+    if (factory == factories.end()) throw std::logic_error("no model registered for kind " + spec.kind);
+    ModelContext ctx{engine, flow, topology, static_cast<int>(i),
+                     Rng(mix_seed(run.seed, run.replication, "component:" + spec.name)), measure_from,
+                     &components};
+    components.push_back(factory->second(spec, ctx));
+  }
+  engine.seal();
+  for (std::size_t i = 0; i < components.size(); ++i)
+    if (int target = components[i]->fronts(); target >= 0) flow.set_front(target, static_cast<int>(i));
+
+  std::vector<std::vector<CallPlan>> plans;
+  for (const auto& r : topology.requests) plans.push_back(compile_calls(topology, r.calls));
+
+  ReplicationResult result;
+  result.replication = run.replication;
+  result.seed = run.seed;
+  result.duration = run.duration;
+  result.classes.resize(topology.requests.size());
+  for (std::size_t c = 0; c < topology.requests.size(); ++c)
+    result.classes[c].name = topology.requests[c].name;
+  std::vector<Histogram> interval(topology.requests.size(), Histogram(0.01));
+  std::vector<std::uint64_t> interval_errors(topology.requests.size(), 0);
+
+  // Requests live in a deque (stable addresses) and are recycled through a free list, so the ones
+  // still in flight when the run ends are freed with it.
+  std::deque<Request> request_store;
+  std::vector<Request*> free_requests;
+  long long in_flight = 0;
+  ArrivalSource source(
+      engine, load, topology, Rng(mix_seed(run.seed, run.replication, "arrivals")), [&](int cls) {
+        double now = engine.now();
+        bool measured = now >= measure_from;
+        ClassResult& stats = result.classes[cls];
+        if (measured) ++stats.arrived;
+        if (in_flight >= run.max_in_flight) {
+          if (measured) {
+            ++stats.failed;
+            ++stats.errors["shed: simulation in-flight cap"];
+            ++result.shed;
+          }
+          return;
+        }
+        ++in_flight;
+        result.peak_in_flight = std::max<std::uint64_t>(result.peak_in_flight, in_flight);
+        Request* request;
+        if (free_requests.empty()) {
+          request = &request_store.emplace_back();
+        } else {
+          request = free_requests.back();
+          free_requests.pop_back();
+        }
+        *request = Request{cls, -1, now, topology.requests[cls].idempotent, measured};
+        flow.run_request(request, plans[cls], [&, request](Outcome o) {
+          --in_flight;
+          if (request->measured) {
+            ClassResult& s = result.classes[request->cls];
+            if (o.ok) {
+              ++s.completed;
+              double latency = engine.now() - request->start;
+              s.latency.add(latency);
+              interval[request->cls].add(latency);
+            } else {
+              ++s.failed;
+              ++s.errors[o.cause ? o.cause : "error"];
+              ++interval_errors[request->cls];
+            }
+          }
+          free_requests.push_back(request);
+        });
+      });
+  source.start();
+
+  engine.run_until(measure_from);
+  for (auto& c : components) c->reset_stats(engine.now());
+  for (auto& h : engine.hosts()) h->reset_stats(engine.now());
+  for (auto& h : interval) h.reset();
+
+  double end = measure_from + run.duration;
+  double step = run.timeseries && run.sample_interval > 0 ? run.sample_interval : run.duration;
+  std::vector<Sample> samples;
+  for (double t = measure_from + step; t <= end + 1e-9; t += step) {
+    engine.run_until(t);
+    if (!run.timeseries) continue;
+    double rel = t - measure_from;
+    for (std::size_t i = 0; i < components.size(); ++i) {
+      samples.clear();
+      components[i]->sample(samples, engine.now());
+      for (auto& [metric, value] : samples)
+        result.timeseries.push_back({rel, topology.components[i].name, metric, value});
+    }
+    for (std::size_t c = 0; c < interval.size(); ++c) {
+      const std::string& name = topology.requests[c].name;
+      result.timeseries.push_back({rel, name, "throughput", interval[c].count() / step});
+      result.timeseries.push_back({rel, name, "p95", interval[c].quantile(0.95)});
+      result.timeseries.push_back({rel, name, "errors", interval_errors[c] / step});
+      interval[c].reset();
+      interval_errors[c] = 0;
+    }
+  }
+  engine.run_until(end);
+  for (std::size_t i = 0; i < components.size(); ++i)
+    result.components.push_back(
+        {topology.components[i].name, topology.components[i].kind, components[i]->report(engine.now())});
+  result.events = engine.events();
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+}  // namespace capsim::sim
