@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "config/catalog.hpp"
+#include "config/topology.hpp"
+
 namespace capsim::cli {
 
 // Exit statuses, documented in README.md.
@@ -49,5 +52,7 @@ struct UsageError : std::runtime_error {
 // Prints every problem of an input error to stderr, one line each.
 void print_problems(const std::exception& e);
 std::string default_catalog_path();
+// The topology with the graph's errors (call cycles) turned into input errors too.
+config::Topology load_checked_topology(const std::string& path, const config::Catalog* catalog);
 
 }  // namespace capsim::cli

@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "analysis/graph.hpp"
 #include "config/diagnostics.hpp"
+#include "config/load.hpp"
 
 namespace capsim::cli {
 
@@ -13,6 +15,15 @@ void print_problems(const std::exception& e) {
     return;
   }
   std::cerr << "capsim: " << e.what() << "\n";
+}
+
+config::Topology load_checked_topology(const std::string& path, const config::Catalog* catalog) {
+  config::Topology t = config::load_topology(path, catalog);
+  config::Diagnostics errors;
+  for (const auto& f : analysis::analyse(t))
+    if (f.severity == "error") errors.add(path, f.pointer, f.message);
+  if (!errors.ok()) throw config::InputError(errors);
+  return t;
 }
 
 std::string default_catalog_path() {

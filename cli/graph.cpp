@@ -9,7 +9,7 @@
 namespace capsim::cli {
 
 int graph(const GraphOptions& o, const Common& common) {
-  config::Topology t = config::load_topology(o.topology);
+  config::Topology t = load_checked_topology(o.topology, nullptr);
   if (common.format == "json") {
     nlohmann::json j;
     j["topology"] = t.name;

@@ -36,7 +36,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
   std::optional<config::Catalog> catalog;
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
-  config::Topology topology = config::load_topology(o.topology, catalog ? &*catalog : nullptr);
+  config::Topology topology = load_checked_topology(o.topology, catalog ? &*catalog : nullptr);
 
   sim::LoadSpec load;
   output::RunInfo info;

@@ -83,6 +83,10 @@ int validate(const ValidateOptions& o, const Common& common) {
         break;
       }
       case config::FileKind::Unknown:
+        if (!json->is_object()) {
+          ctx.problem("", "is " + config::json_type_name(*json) + " (expected a JSON object)");
+          break;
+        }
         ctx.problem("", "cannot tell what this file is (expected a topology with \"components\", "
                         "traffic with \"base\", a scenario with \"actions\", a catalog with "
                         "\"instances\" or an SLO with \"latency\"/\"classes\")");

@@ -319,7 +319,8 @@ std::optional<Json> load_json_file(const std::string& path, ReadContext& ctx) {
   }
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse errors carry line and column; number overflow ("1e999") is an out_of_range error
     std::string what = e.what();
     auto cut = what.find("] ");
     if (cut != std::string::npos) what = what.substr(cut + 2);

@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include "config/load.hpp"
 #include "config/units.hpp"
 
 namespace capsim::config {
 namespace {
+
+const char* article(const std::string& word) {
+  return !word.empty() && std::string("aeiou").find(word[0]) != std::string::npos ? "an" : "a";
+}
 
 const std::vector<std::string> kKinds = {"station", "load_balancer", "app",    "pgbouncer",
                                          "postgres", "redis",        "qdrant", "worker_queue"};
@@ -350,9 +355,12 @@ Component read_component(const std::string& name, const Json& j, const std::stri
           ctx.problem(zp, "is " + json_type_name(zi) + " (expected a zone name)");
         } else if (std::find(zones.begin(), zones.end(), zi.get<std::string>()) == zones.end()) {
           std::string hint = closest_match(zi.get<std::string>(), zones);
+          std::string known;
+          for (const auto& z : zones) known += (known.empty() ? "\"" : ", \"") + z + "\"";
           ctx.problem(zp, "unknown zone \"" + zi.get<std::string>() + "\"" +
-                              (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
-                              (zones.empty() ? " (expected zones declared in /zones)" : ""));
+                              (!hint.empty() ? " (did you mean \"" + hint + "\"?)"
+                               : zones.empty() ? " (expected zones declared in /zones)"
+                                               : " (expected one of " + known + ")"));
         } else {
           c.zones.push_back(zi.get<std::string>());
         }
@@ -445,7 +453,8 @@ struct RefChecker {
     if (!kinds.empty() && !c->kind.empty() && std::find(kinds.begin(), kinds.end(), c->kind) == kinds.end()) {
       std::string list;
       for (const auto& k : kinds) list += (list.empty() ? "" : " or ") + k;
-      ctx.problem(ptr, "\"" + name + "\" is a " + c->kind + " (expected " + role + ": a " + list + ")");
+      ctx.problem(ptr, "\"" + name + "\" is " + article(c->kind) + " " + c->kind + " (expected " + role +
+                           ": " + article(kinds.front()) + " " + list + ")");
       return nullptr;
     }
     return c;
@@ -461,7 +470,7 @@ struct RefChecker {
     if (target) {
       if (!c.enqueue.empty()) {
         if (target->kind != "worker_queue")
-          ctx.problem(c.pointer + "/enqueue", "enqueues on \"" + c.to + "\", a " + target->kind +
+          ctx.problem(c.pointer + "/enqueue", "enqueues on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
                                                   " (expected a worker_queue)");
         bool known = std::any_of(t.jobs.begin(), t.jobs.end(),
                                  [&](const Job& j) { return j.name == c.enqueue; });
@@ -478,10 +487,10 @@ struct RefChecker {
                                    "\" without \"enqueue\" (expected the name of a job to enqueue)");
       }
       if (!c.query.empty() && target->kind != "postgres" && target->kind != "pgbouncer")
-        ctx.problem(c.pointer + "/query", "\"query\" on \"" + c.to + "\", a " + target->kind +
+        ctx.problem(c.pointer + "/query", "\"query\" on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
                                               " (expected a postgres or pgbouncer target)");
       if (c.hit_ratio && target->kind != "redis" && target->kind != "station")
-        ctx.problem(c.pointer + "/hit_ratio", "\"hit_ratio\" on \"" + c.to + "\", a " + target->kind +
+        ctx.problem(c.pointer + "/hit_ratio", "\"hit_ratio\" on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
                                                   " (expected a redis or station target)");
       if ((target->kind == "postgres" || target->kind == "pgbouncer") && c.query.empty())
         ctx.problem(c.pointer, "a database call without \"query\" (expected \"read\" or \"write\")");
@@ -607,7 +616,7 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
       if (rs->empty())
         ctx.problem("/requests", "is empty (expected at least one request class)");
       else if (std::fabs(total - 1.0) > 1e-6)
-        ctx.problem("/requests", "shares sum to " + std::to_string(total) +
+        ctx.problem("/requests", "shares sum to " + (std::ostringstream() << total).str() +
                                      " (expected the request classes' shares to sum to 1)");
     }
   } else {
