@@ -55,12 +55,14 @@ void report(const char* name, const sim::ReplicationResult& r, long rss_before) 
     failed += c.failed;
   }
   long rss = peak_rss_kib();
-  std::printf("%-12s %9llu requests in %6.2f s wall: %9.0f requests/s, %9.0f events/s, "
-              "peak RSS %ld MiB, peak in flight %llu (%.0f B each at most)\n",
-              name, static_cast<unsigned long long>(done), r.wall_seconds, done / r.wall_seconds,
-              r.events / r.wall_seconds, rss / 1024, static_cast<unsigned long long>(r.peak_in_flight),
-              r.peak_in_flight ? (rss - rss_before) * 1024.0 / r.peak_in_flight : 0.0);
-  if (failed) std::printf("%-12s %llu requests failed\n", name, static_cast<unsigned long long>(failed));
+  std::printf(
+      "%-12s %9llu requests in %6.2f s wall: %9.0f requests/s, %9.0f events/s, "
+      "peak RSS %ld MiB, peak in flight %llu (%.0f B each at most)\n",
+      name, static_cast<unsigned long long>(done), r.wall_seconds, done / r.wall_seconds,
+      r.events / r.wall_seconds, rss / 1024, static_cast<unsigned long long>(r.peak_in_flight),
+      r.peak_in_flight ? (rss - rss_before) * 1024.0 / r.peak_in_flight : 0.0);
+  if (failed)
+    std::printf("%-12s %llu requests failed\n", name, static_cast<unsigned long long>(failed));
 }
 
 }  // namespace
@@ -78,8 +80,10 @@ int main(int argc, char** argv) {
     run.timeseries = false;
     report("tandem", sim::run_replication(tandem(), load, run), rss_before);
   } else if (which == "voiceassist") {
-    auto catalog = config::load_catalog(std::string(CAPSIM_SOURCE_DIR) + "/experiments/catalog-aws-us-east-1.json");
-    auto topology = config::load_topology(std::string(CAPSIM_SOURCE_DIR) + "/topologies/voiceassist.json", &catalog);
+    auto catalog = config::load_catalog(std::string(CAPSIM_SOURCE_DIR) +
+                                        "/experiments/catalog-aws-us-east-1.json");
+    auto topology = config::load_topology(
+        std::string(CAPSIM_SOURCE_DIR) + "/topologies/voiceassist.json", &catalog);
     sim::LoadSpec load;
     load.rps = 500;
     sim::RunSpec run;

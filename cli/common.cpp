@@ -2,8 +2,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/commands.hpp"
 #include "analysis/graph.hpp"
+#include "cli/commands.hpp"
 #include "config/diagnostics.hpp"
 #include "config/load.hpp"
 

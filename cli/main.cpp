@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
   add_common(validate_cmd);
 
   GraphOptions g;
-  auto* graph_cmd = app.add_subcommand(
-      "graph", "Print the dependency graph (Graphviz DOT) with single points of failure; "
-               "--format json for each component's blast radius");
+  auto* graph_cmd =
+      app.add_subcommand("graph",
+                         "Print the dependency graph (Graphviz DOT) with single points of failure; "
+                         "--format json for each component's blast radius");
   graph_cmd->add_option("topology", g.topology, "Topology file")->required();
   add_common(graph_cmd);
 
@@ -38,15 +39,22 @@ int main(int argc, char** argv) {
   auto* traffic_opt = sim_cmd->add_option("--traffic", s.traffic, "Traffic file (growth curve)");
   auto* rps_opt = sim_cmd->add_option("--rps", s.rps, "Constant Poisson load, requests per second");
   traffic_opt->excludes(rps_opt);
-  sim_cmd->add_option("--at", s.at, "Period of the growth curve to simulate (YYYY-MM), at its peak");
+  sim_cmd->add_option("--at", s.at,
+                      "Period of the growth curve to simulate (YYYY-MM), at its peak");
   sim_cmd->add_option("--duration", s.duration, "Measured simulated time")->capture_default_str();
-  sim_cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")->capture_default_str();
+  sim_cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")
+      ->capture_default_str();
   sim_cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str();
-  sim_cmd->add_option("--replications", s.replications, "Independent replications")->capture_default_str()
+  sim_cmd->add_option("--replications", s.replications, "Independent replications")
+      ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  sim_cmd->add_option("--ci", s.ci, "Run replications until every class's mean latency 95% CI is within this (e.g. 2%)");
-  sim_cmd->add_option("--jobs", s.processes, "Processes to run replications on (default: all cores)");
-  sim_cmd->add_option("--sample-interval", s.sample_interval, "Time-series sampling interval")->capture_default_str();
+  sim_cmd->add_option(
+      "--ci", s.ci,
+      "Run replications until every class's mean latency 95% CI is within this (e.g. 2%)");
+  sim_cmd->add_option("--jobs", s.processes,
+                      "Processes to run replications on (default: all cores)");
+  sim_cmd->add_option("--sample-interval", s.sample_interval, "Time-series sampling interval")
+      ->capture_default_str();
   sim_cmd->add_option("--catalog", s.catalog, "Instance catalog (default: the bundled one)");
   sim_cmd->add_option("--slo", s.slo, "SLO file: exit 3 when the run misses it");
   add_common(sim_cmd);

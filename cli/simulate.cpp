@@ -21,7 +21,8 @@ double duration_option(const std::string& name, const std::string& text, bool al
   if (!p.error.empty()) throw UsageError(name + ": " + p.error);
   if (p.value < 0 || (!allow_zero && p.value == 0))
     throw UsageError(name + ": \"" + text + "\" must be greater than 0");
-  if (p.value > 365 * 86400.0) throw UsageError(name + ": \"" + text + "\" is too long (expected at most a year)");
+  if (p.value > 365 * 86400.0)
+    throw UsageError(name + ": \"" + text + "\" is too long (expected at most a year)");
   return p.value;
 }
 
@@ -48,10 +49,11 @@ int simulate(const SimulateOptions& o, const Common& common) {
     if (!o.at.empty()) {
       auto m = config::parse_month(o.at);
       if (!m) throw UsageError("--at: \"" + o.at + "\" is not a month (expected YYYY-MM)");
-      if (*m < traffic.start_month || *m >= traffic.start_month + traffic.months)
+      auto periods = traffic.periods();
+      if (*m < periods.front() || *m > periods.back())
         throw UsageError("--at: " + o.at + " is outside the growth curve (" +
-                         config::format_month(traffic.start_month) + " to " +
-                         config::format_month(traffic.start_month + traffic.months - 1) + ")");
+                         config::format_month(periods.front()) + " to " +
+                         config::format_month(periods.back()) + ")");
       month = *m;
     }
     load.rps = traffic.peak_rps(month);
@@ -59,7 +61,8 @@ int simulate(const SimulateOptions& o, const Common& common) {
     info.load_source = o.traffic + " at " + config::format_month(month) + " (peak)";
   } else if (o.rps > 0) {
     if (!std::isfinite(o.rps) || o.rps > 1e7)
-      throw UsageError("--rps: " + std::to_string(o.rps) + " is out of range (expected at most 10,000,000)");
+      throw UsageError("--rps: " + std::to_string(o.rps) +
+                       " is out of range (expected at most 10,000,000)");
     load.rps = o.rps;
     info.load_source = "--rps";
   } else if (o.rps < 0 || o.rps == 0) {
@@ -92,11 +95,13 @@ int simulate(const SimulateOptions& o, const Common& common) {
   if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
 
   if (!common.out.empty()) {
-    nlohmann::json inputs = {{"topology", file_json(o.topology)},
-                             {"load", {{"rps", load.rps}, {"arrival", load.arrival.process}, {"source", info.load_source}}},
-                             {"duration_s", run.duration},
-                             {"warmup_s", run.warmup},
-                             {"sample_interval_s", run.sample_interval}};
+    nlohmann::json inputs = {
+        {"topology", file_json(o.topology)},
+        {"load",
+         {{"rps", load.rps}, {"arrival", load.arrival.process}, {"source", info.load_source}}},
+        {"duration_s", run.duration},
+        {"warmup_s", run.warmup},
+        {"sample_interval_s", run.sample_interval}};
     if (!o.traffic.empty()) inputs["traffic"] = file_json(o.traffic);
     output::write_run_dir(common.out, summary, info, inputs);
   }

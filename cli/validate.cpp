@@ -42,7 +42,8 @@ int validate(const ValidateOptions& o, const Common& common) {
             if (f.severity == "error")
               ctx.problem(f.pointer, f.message);
             else
-              warnings.push_back(file + ": " + (f.pointer.empty() ? "/" : f.pointer) + ": warning: " + f.message);
+              warnings.push_back(file + ": " + (f.pointer.empty() ? "/" : f.pointer) +
+                                 ": warning: " + f.message);
           }
         }
         if (ctx.diagnostics.ok()) {
@@ -56,14 +57,15 @@ int validate(const ValidateOptions& o, const Common& common) {
       case config::FileKind::Traffic: {
         config::Traffic t = config::read_traffic(*json, ctx);
         if (ctx.diagnostics.ok())
-          summaries.push_back(file + ": ok (traffic, " + std::to_string(t.months) + " months from " +
-                              config::format_month(t.start_month) + ")");
+          summaries.push_back(file + ": ok (traffic, " + std::to_string(t.months) +
+                              " months from " + config::format_month(t.start_month) + ")");
         break;
       }
       case config::FileKind::Scenario: {
         config::Scenario s = config::read_scenario(*json, ctx);
         if (ctx.diagnostics.ok()) {
-          summaries.push_back(file + ": ok (scenario, " + std::to_string(s.actions.size()) + " actions)");
+          summaries.push_back(file + ": ok (scenario, " + std::to_string(s.actions.size()) +
+                              " actions)");
           scenarios.push_back(std::move(s));
         }
         break;
@@ -71,7 +73,8 @@ int validate(const ValidateOptions& o, const Common& common) {
       case config::FileKind::Catalog: {
         config::Catalog c = config::read_catalog(*json, ctx);
         if (ctx.diagnostics.ok())
-          summaries.push_back(file + ": ok (catalog, " + std::to_string(c.instances.size()) + " instance types)");
+          summaries.push_back(file + ": ok (catalog, " + std::to_string(c.instances.size()) +
+                              " instance types)");
         break;
       }
       case config::FileKind::Slo: {
@@ -87,9 +90,10 @@ int validate(const ValidateOptions& o, const Common& common) {
           ctx.problem("", "is " + config::json_type_name(*json) + " (expected a JSON object)");
           break;
         }
-        ctx.problem("", "cannot tell what this file is (expected a topology with \"components\", "
-                        "traffic with \"base\", a scenario with \"actions\", a catalog with "
-                        "\"instances\" or an SLO with \"latency\"/\"classes\")");
+        ctx.problem("",
+                    "cannot tell what this file is (expected a topology with \"components\", "
+                    "traffic with \"base\", a scenario with \"actions\", a catalog with "
+                    "\"instances\" or an SLO with \"latency\"/\"classes\")");
         break;
     }
     errors.append(ctx.diagnostics);
@@ -111,8 +115,8 @@ int validate(const ValidateOptions& o, const Common& common) {
   for (const auto& w : warnings) std::cerr << w << "\n";
   for (const auto& s : summaries) std::cout << s << "\n";
   if (!errors.ok()) {
-    std::cerr << errors.problems().size() << (errors.problems().size() == 1 ? " problem" : " problems")
-              << " found\n";
+    std::cerr << errors.problems().size()
+              << (errors.problems().size() == 1 ? " problem" : " problems") << " found\n";
     return kBadInput;
   }
   return kOk;

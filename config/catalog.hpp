@@ -10,8 +10,8 @@ struct InstanceType {
   std::string name;
   std::string family;  // general | compute | memory
   int vcpus = 0;
-  double memory = 0;   // bytes
-  double hourly = 0;   // price per hour, in the catalog's currency
+  double memory = 0;  // bytes
+  double hourly = 0;  // price per hour, in the catalog's currency
 };
 
 struct Catalog {

@@ -14,7 +14,9 @@ namespace {
 const std::vector<std::string> kFamilies = {"general", "compute",     "memory",
                                             "storage", "accelerated", "burstable"};
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::string number_text(double v) {
   std::ostringstream s;
@@ -50,8 +52,8 @@ InstanceType read_instance(const std::string& name, const Json& j, const std::st
     if (!h->is_number() || !std::isfinite(h->get<double>()))
       r.problem("hourly", "is " + json_type_name(*h) + " (expected " + expected + ")");
     else if (h->get<double>() <= 0 || h->get<double>() > 1e6)
-      r.problem("hourly", number_text(h->get<double>()) + " is out of range (expected " +
-                              expected + " and at most 1e+06)");
+      r.problem("hourly", number_text(h->get<double>()) + " is out of range (expected " + expected +
+                              " and at most 1e+06)");
     else
       t.hourly = h->get<double>();
   } else {

@@ -1,6 +1,6 @@
-// Problems found in an input file, each tied to the file and the JSON pointer of the value at fault.
-// Readers collect every problem instead of stopping at the first, so that `capsim validate` can show
-// the whole list at once.
+// Problems found in an input file, each tied to the file and the JSON pointer of the value at
+// fault. Readers collect every problem instead of stopping at the first, so that `capsim validate`
+// can show the whole list at once.
 #pragma once
 
 #include <string>

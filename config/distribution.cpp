@@ -4,9 +4,12 @@ namespace capsim::config {
 
 double Distribution::squared_cv() const {
   switch (kind) {
-    case DistKind::Const: return 0;
-    case DistKind::Exp: return 1;
-    case DistKind::LogNormal: return cv * cv;
+    case DistKind::Const:
+      return 0;
+    case DistKind::Exp:
+      return 1;
+    case DistKind::LogNormal:
+      return cv * cv;
     case DistKind::Uniform: {
       double w = max - min;
       return mean > 0 ? (w * w / 12) / (mean * mean) : 0;

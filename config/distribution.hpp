@@ -10,8 +10,8 @@ enum class DistKind { Const, Exp, LogNormal, Uniform, Empirical };
 
 struct Distribution {
   DistKind kind = DistKind::Const;
-  double mean = 0;  // seconds (or whatever unit the field uses); for uniform, (min+max)/2
-  double cv = 0;    // coefficient of variation, lognormal only
+  double mean = 0;          // seconds (or whatever unit the field uses); for uniform, (min+max)/2
+  double cv = 0;            // coefficient of variation, lognormal only
   double min = 0, max = 0;  // uniform only
   // empirical: (probability, value) points of the CDF, strictly increasing in both, last p = 1
   std::vector<std::pair<double, double>> percentiles;

@@ -11,15 +11,23 @@ namespace capsim::config {
 
 std::string json_type_name(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -122,8 +130,8 @@ std::optional<std::string> ObjectReader::choice(const std::string& key,
   std::string message = "\"" + s + "\" is not allowed (expected one of " + list + ")";
   std::string suggestion = closest_match(s, allowed);
   if (!suggestion.empty())
-    message = "\"" + s + "\" is not allowed (did you mean \"" + suggestion + "\"?; expected one of " +
-              list + ")";
+    message = "\"" + s + "\" is not allowed (did you mean \"" + suggestion +
+              "\"?; expected one of " + list + ")";
   problem(key, message);
   return std::nullopt;
 }
@@ -149,24 +157,27 @@ bool ObjectReader::boolean_or(const std::string& key, bool fallback) {
   return v ? *v : fallback;
 }
 
-std::optional<long long> ObjectReader::integer(const std::string& key, long long min,
-                                               long long max, bool required) {
+std::optional<long long> ObjectReader::integer(const std::string& key, long long min, long long max,
+                                               bool required) {
   std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   const Json* j = find(key, required, range.c_str());
   if (!j) return std::nullopt;
-  bool integral = j->is_number_integer() ||
-                  (j->is_number_float() && std::isfinite(j->get<double>()) &&
-                   std::floor(j->get<double>()) == j->get<double>() &&
-                   std::fabs(j->get<double>()) < 9e15);
+  bool integral =
+      j->is_number_integer() ||
+      (j->is_number_float() && std::isfinite(j->get<double>()) &&
+       std::floor(j->get<double>()) == j->get<double>() && std::fabs(j->get<double>()) < 9e15);
   if (!integral) {
     problem(key, "is " + json_type_name(*j) + " (expected " + range + ")");
     return std::nullopt;
   }
-  if (j->is_number_unsigned() && j->get<unsigned long long>() > static_cast<unsigned long long>(max)) {
-    problem(key, std::to_string(j->get<unsigned long long>()) + " is out of range (expected " + range + ")");
+  if (j->is_number_unsigned() &&
+      j->get<unsigned long long>() > static_cast<unsigned long long>(max)) {
+    problem(key, std::to_string(j->get<unsigned long long>()) + " is out of range (expected " +
+                     range + ")");
     return std::nullopt;
   }
-  long long v = j->is_number_float() ? static_cast<long long>(j->get<double>()) : j->get<long long>();
+  long long v =
+      j->is_number_float() ? static_cast<long long>(j->get<double>()) : j->get<long long>();
   if (v < min || v > max) {
     problem(key, std::to_string(v) + " is out of range (expected " + range + ")");
     return std::nullopt;
@@ -251,7 +262,8 @@ std::optional<double> ObjectReader::size(const std::string& key, bool required) 
     return std::nullopt;
   }
   if (p.value <= 0 || p.value > 1e18) {
-    problem(key, "\"" + j->get<std::string>() + "\" is out of range (expected a size greater than 0)");
+    problem(key,
+            "\"" + j->get<std::string>() + "\" is out of range (expected a size greater than 0)");
     return std::nullopt;
   }
   return p.value;

@@ -1,6 +1,6 @@
-// The one place where raw JSON becomes typed values. An ObjectReader walks one JSON object, hands out
-// typed fields, and records every problem (wrong type, out of range, missing, unknown key with a
-// "did you mean") against the field's JSON pointer. Nothing is thrown while reading: the caller
+// The one place where raw JSON becomes typed values. An ObjectReader walks one JSON object, hands
+// out typed fields, and records every problem (wrong type, out of range, missing, unknown key with
+// a "did you mean") against the field's JSON pointer. Nothing is thrown while reading: the caller
 // checks Diagnostics once the whole document has been read, so the user sees every problem at once.
 #pragma once
 
@@ -39,7 +39,7 @@ class ObjectReader {
   bool valid() const { return object_ != nullptr; }
   const std::string& pointer() const { return pointer_; }
   ReadContext& context() const { return ctx_; }
-  bool has(const std::string& key);  // marks the key as known
+  bool has(const std::string& key);         // marks the key as known
   const Json* raw(const std::string& key);  // marks the key as known; nullptr when absent
   std::string at(const std::string& key) const { return child_pointer(pointer_, key); }
   void problem(const std::string& key, const std::string& message) const {

@@ -6,12 +6,18 @@ namespace capsim::config {
 
 const char* to_string(FileKind k) {
   switch (k) {
-    case FileKind::Topology: return "topology";
-    case FileKind::Traffic: return "traffic";
-    case FileKind::Scenario: return "scenario";
-    case FileKind::Catalog: return "catalog";
-    case FileKind::Slo: return "slo";
-    default: return "unknown";
+    case FileKind::Topology:
+      return "topology";
+    case FileKind::Traffic:
+      return "traffic";
+    case FileKind::Scenario:
+      return "scenario";
+    case FileKind::Catalog:
+      return "catalog";
+    case FileKind::Slo:
+      return "slo";
+    default:
+      return "unknown";
   }
 }
 
@@ -79,9 +85,17 @@ Topology load_topology(const std::string& path, const Catalog* catalog) {
   });
 }
 
-Traffic load_traffic(const std::string& path) { return load_with<Traffic>(path, read_traffic); }
-Scenario load_scenario(const std::string& path) { return load_with<Scenario>(path, read_scenario); }
-Catalog load_catalog(const std::string& path) { return load_with<Catalog>(path, read_catalog); }
-Slo load_slo(const std::string& path) { return load_with<Slo>(path, read_slo); }
+Traffic load_traffic(const std::string& path) {
+  return load_with<Traffic>(path, read_traffic);
+}
+Scenario load_scenario(const std::string& path) {
+  return load_with<Scenario>(path, read_scenario);
+}
+Catalog load_catalog(const std::string& path) {
+  return load_with<Catalog>(path, read_catalog);
+}
+Slo load_slo(const std::string& path) {
+  return load_with<Slo>(path, read_slo);
+}
 
 }  // namespace capsim::config

@@ -8,16 +8,16 @@
 namespace capsim::config {
 
 struct ScenarioAction {
-  double at = 0;                   // seconds from the start of the measured window
-  std::string action;              // kill | restore | slow | partition | heal | traffic
-  std::string target;              // "api[2]", "pg.primary", "cache.master", "zone:a"; "" for traffic
+  double at = 0;       // seconds from the start of the measured window
+  std::string action;  // kill | restore | slow | partition | heal | traffic
+  std::string target;  // "api[2]", "pg.primary", "cache.master", "zone:a"; "" for traffic
   std::optional<double> duration;  // "for": undone after this long
   double factor = 1;               // slow: service time x factor; traffic: rate x factor
   std::string pointer;
   // The target, parsed: "pg.primary" -> component "pg", role "primary"; "api[2]" -> component
   // "api", index 2 (0-based); "zone:a" -> zone "a". All empty for "traffic".
   std::string component;
-  std::string role;        // primary | replica | master | node | sentinel; "" = the component
+  std::string role;  // primary | replica | master | node | sentinel; "" = the component
   std::optional<int> index;
   std::string zone;
 };

@@ -14,13 +14,15 @@
 namespace capsim::config {
 namespace {
 
-const std::vector<std::string> kActions = {"kill", "restore", "slow", "partition", "heal",
-                                           "traffic"};
+const std::vector<std::string> kActions = {"kill",      "restore", "slow",
+                                           "partition", "heal",    "traffic"};
 const std::vector<std::string> kRoles = {"primary", "replica", "master", "node", "sentinel"};
 constexpr const char* kTargetForms =
     "\"name\", \"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\"";
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::string number_text(double v) {
   std::ostringstream s;
@@ -126,8 +128,9 @@ bool read_action(const Json& j, const std::string& ptr, ScenarioAction& a, ReadC
       a.factor = factor->get<double>();
     }
   } else if (factor) {
-    r.problem("factor", "is only used by \"slow\" and \"traffic\" actions (expected no factor for " +
-                            in_quotes(*action) + ")");
+    r.problem("factor",
+              "is only used by \"slow\" and \"traffic\" actions (expected no factor for " +
+                  in_quotes(*action) + ")");
   }
   if ((*action == "restore" || *action == "heal") && r.has("for"))
     r.problem("for", "is not used by " + in_quotes(*action) +
@@ -135,8 +138,8 @@ bool read_action(const Json& j, const std::string& ptr, ScenarioAction& a, ReadC
   return at.has_value();
 }
 
-// How many instances `name[i]` / `name.role[i]` may address; -1 when the form is not valid for
-// this kind (the message says what is).
+// How many instances `name[i]` / `name.role[i]` may address, or why the form does not fit the
+// component's kind. Counts use the most an autoscaler may start.
 struct Addressable {
   int count = 0;
   std::string invalid;  // non-empty: why this role (or lack of one) does not fit the kind
@@ -160,8 +163,8 @@ Addressable addressable(const Component& c, const std::string& role, bool indexe
   auto wrong_role = [&](const std::vector<std::string>& roles) {
     std::string forms;
     for (const auto& r : roles) forms += (forms.empty() ? "" : " or ") + in_quotes(n + "." + r);
-    return Addressable{0, "role " + in_quotes(role) + " does not exist on " + in_quotes(n) + ", a " +
-                              c.kind + " (expected " + forms + ")"};
+    return Addressable{0, "role " + in_quotes(role) + " does not exist on " + in_quotes(n) +
+                              ", a " + c.kind + " (expected " + forms + ")"};
   };
   if (const auto* s = std::get_if<AppSpec>(&c.spec))
     return role.empty() ? Addressable{scaled_max(s->replicas, s->autoscale), ""} : no_roles();
@@ -181,9 +184,9 @@ Addressable addressable(const Component& c, const std::string& role, bool indexe
     if (role == "primary") return {1, ""};
     if (role == "replica") return {s->read_replicas, ""};
     if (role.empty() && indexed)
-      return {0, in_quotes(n + "[i]") + " is ambiguous for a postgres, whose instances change roles (" +
-                     "expected " + in_quotes(n + ".primary") + " or " + in_quotes(n + ".replica[i]") +
-                     ")"};
+      return {0, in_quotes(n + "[i]") +
+                     " is ambiguous for a postgres, whose instances change roles (expected " +
+                     in_quotes(n + ".primary") + " or " + in_quotes(n + ".replica[i]") + ")"};
     if (role.empty()) return {1, ""};
     return wrong_role({"primary", "replica"});
   }
@@ -194,9 +197,9 @@ Addressable addressable(const Component& c, const std::string& role, bool indexe
     if (role == "replica") return {s->masters * s->replicas, ""};
     if (role == "sentinel" && s->mode == "sentinel") return {s->sentinels, ""};
     if (role.empty() && indexed)
-      return {0, in_quotes(n + "[i]") + " is ambiguous for a redis, whose instances change roles (" +
-                     "expected " + in_quotes(n + ".master[i]") + " or " + in_quotes(n + ".replica[i]") +
-                     ")"};
+      return {0, in_quotes(n + "[i]") +
+                     " is ambiguous for a redis, whose instances change roles (expected " +
+                     in_quotes(n + ".master[i]") + " or " + in_quotes(n + ".replica[i]") + ")"};
     if (role.empty()) return {1, ""};
     return wrong_role(roles);
   }
@@ -233,7 +236,8 @@ Scenario read_scenario(const Json& j, ReadContext& ctx) {
                                            in_quotes(previous_text) +
                                            " (expected actions sorted by \"at\")");
       if (s.duration && a.at >= *s.duration)
-        ctx.problem(a.pointer + "/at", in_quotes(at_text) + " is not before the end of the drill at " +
+        ctx.problem(a.pointer + "/at", in_quotes(at_text) +
+                                           " is not before the end of the drill at " +
                                            in_quotes(j.at("duration").get<std::string>()) +
                                            " (expected \"at\" within \"duration\")");
       previous = a.at;
@@ -281,7 +285,8 @@ void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& c
     if (a.index && *a.index >= ad.count)
       ctx.problem(ptr, "index " + std::to_string(*a.index) + " is out of range (expected " +
                            in_quotes(base + "[0]") +
-                           (ad.count > 1 ? " to " + in_quotes(base + "[" + std::to_string(ad.count - 1) + "]")
+                           (ad.count > 1 ? " to " + in_quotes(base + "[" +
+                                                              std::to_string(ad.count - 1) + "]")
                                          : "") +
                            ")");
   }

@@ -6,7 +6,9 @@
 namespace capsim::config {
 namespace {
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 LatencyTarget read_latency(const Json& j, const std::string& ptr, ReadContext& ctx) {
   LatencyTarget t;
@@ -23,8 +25,9 @@ LatencyTarget read_latency(const Json& j, const std::string& ptr, ReadContext& c
     *field = r.duration(key);
     if (!*field) continue;
     if (previous && **field < previous_value)
-      r.problem(key, std::string(key) + " " + in_quotes(j.at(key).get<std::string>()) + " is below " +
-                         previous + " " + in_quotes(j.at(previous).get<std::string>()) +
+      r.problem(key, std::string(key) + " " + in_quotes(j.at(key).get<std::string>()) +
+                         " is below " + previous + " " +
+                         in_quotes(j.at(previous).get<std::string>()) +
                          " (expected p50 <= p95 <= p99 <= p999)");
     previous = key;
     previous_value = **field;
@@ -57,8 +60,9 @@ Slo read_slo(const Json& j, ReadContext& ctx) {
   s.max_error_rate = r.fraction_or("error_rate", s.max_error_rate);
   if (auto h = r.fraction("headroom")) {
     if (*h <= 0)
-      r.problem("headroom", "0 is out of range (expected a utilisation ceiling above 0 and at most "
-                            "1, such as 0.7)");
+      r.problem("headroom",
+                "0 is out of range (expected a utilisation ceiling above 0 and at most "
+                "1, such as 0.7)");
     else
       s.headroom = *h;
   }

@@ -61,26 +61,26 @@ struct LoadBalancerSpec {  // nginx upstream semantics
 
 struct AppSpec {  // gunicorn-style app replicas
   int replicas = 1;
-  int workers = 0;               // 0 = 2 x vCPUs + 1 (gunicorn design docs)
-  double timeout = 30;           // gunicorn: timeout 30s
-  long long backlog = 2048;      // gunicorn: backlog 2048
+  int workers = 0;           // 0 = 2 x vCPUs + 1 (gunicorn design docs)
+  double timeout = 30;       // gunicorn: timeout 30s
+  long long backlog = 2048;  // gunicorn: backlog 2048
   Autoscale autoscale;
 };
 
 struct PgBouncerSpec {  // pgbouncer config.md defaults
   std::string server;
-  std::string pool_mode = "session";     // pgbouncer: pool_mode session
-  int default_pool_size = 20;            // pgbouncer: default_pool_size 20
-  int reserve_pool_size = 0;             // pgbouncer: reserve_pool_size 0
-  double reserve_pool_timeout = 5;       // pgbouncer: reserve_pool_timeout 5.0s
-  int max_client_conn = 100;             // pgbouncer: max_client_conn 100
-  double query_wait_timeout = 120;       // pgbouncer: query_wait_timeout 120s
-  double server_login_retry = 15;        // pgbouncer: server_login_retry 15s
+  std::string pool_mode = "session";  // pgbouncer: pool_mode session
+  int default_pool_size = 20;         // pgbouncer: default_pool_size 20
+  int reserve_pool_size = 0;          // pgbouncer: reserve_pool_size 0
+  double reserve_pool_timeout = 5;    // pgbouncer: reserve_pool_timeout 5.0s
+  int max_client_conn = 100;          // pgbouncer: max_client_conn 100
+  double query_wait_timeout = 120;    // pgbouncer: query_wait_timeout 120s
+  double server_login_retry = 15;     // pgbouncer: server_login_retry 15s
   int instances = 1;
   Distribution cpu = Distribution::constant(30e-6);  // per transaction on its single core (assumed)
 };
 
-struct PatroniSpec {  // patroni dynamic_configuration.rst
+struct PatroniSpec {                // patroni dynamic_configuration.rst
   std::string manager = "patroni";  // or "manual"
   double ttl = 30;
   double loop_wait = 10;
@@ -90,10 +90,10 @@ struct PatroniSpec {  // patroni dynamic_configuration.rst
 
 struct PostgresSpec {
   int read_replicas = 0;
-  std::string replication = "async";       // postgres: asynchronous streaming replication
+  std::string replication = "async";  // postgres: asynchronous streaming replication
   Distribution replication_lag = Distribution::exponential(0.1);  // "typically under one second"
-  int max_connections = 100;               // postgresql.conf.sample: max_connections 100
-  std::string reads = "replicas";          // where read queries go: replicas | primary
+  int max_connections = 100;       // postgresql.conf.sample: max_connections 100
+  std::string reads = "replicas";  // where read queries go: replicas | primary
   PatroniSpec failover;
 };
 
@@ -103,32 +103,32 @@ struct RedisSpec {
   int replicas = 0;                 // replicas per master
   int sentinels = 3;
   int quorum = 2;
-  double down_after = 30;           // sentinel.conf: down-after-milliseconds 30000
-  double failover_timeout = 180;    // sentinel.conf: failover-timeout 180000
-  double node_timeout = 15;         // redis.conf: cluster-node-timeout 15000
+  double down_after = 30;             // sentinel.conf: down-after-milliseconds 30000
+  double failover_timeout = 180;      // sentinel.conf: failover-timeout 180000
+  double node_timeout = 15;           // redis.conf: cluster-node-timeout 15000
   bool require_full_coverage = true;  // redis.conf: cluster-require-full-coverage yes
   Distribution op_cost = Distribution::constant(1.0 / 180000);  // redis benchmarks: SET 180k rps
-  std::optional<double> maxmemory;  // bytes
+  std::optional<double> maxmemory;                              // bytes
   std::optional<double> working_set;  // bytes; hit ratio falls when it exceeds maxmemory
 };
 
 struct QdrantSpec {
   int nodes = 1;
-  int shards = 0;                   // 0 = number of nodes (qdrant distributed_deployment.md)
-  int replication_factor = 1;       // qdrant: replication_factor 1
-  int write_consistency_factor = 1; // qdrant: write_consistency_factor 1
-  std::optional<long long> points;  // collection size; per-shard cost grows with it
+  int shards = 0;                    // 0 = number of nodes (qdrant distributed_deployment.md)
+  int replication_factor = 1;        // qdrant: replication_factor 1
+  int write_consistency_factor = 1;  // qdrant: write_consistency_factor 1
+  std::optional<long long> points;   // collection size; per-shard cost grows with it
 };
 
 struct WorkerQueueSpec {  // BullMQ worker semantics
   std::string broker;
   int workers = 1;
-  int concurrency = 1;              // bullmq: concurrency 1
-  int attempts = 1;                 // bullmq: attempts 1
-  std::string backoff = "none";     // none | fixed | exponential
+  int concurrency = 1;           // bullmq: concurrency 1
+  int attempts = 1;              // bullmq: attempts 1
+  std::string backoff = "none";  // none | fixed | exponential
   double backoff_delay = 0;
-  double lock_duration = 30;        // bullmq: lockDuration 30s
-  double stalled_interval = 30;     // bullmq: stalledInterval 30s
+  double lock_duration = 30;     // bullmq: lockDuration 30s
+  double stalled_interval = 30;  // bullmq: stalledInterval 30s
   Autoscale autoscale;
 };
 
@@ -137,26 +137,26 @@ using KindSpec = std::variant<StationSpec, LoadBalancerSpec, AppSpec, PgBouncerS
 
 struct Component {
   std::string name;
-  std::string kind;                 // "station", "app", ... (the registry key)
+  std::string kind;                     // "station", "app", ... (the registry key)
   std::optional<std::string> instance;  // catalog instance type
-  int vcpus = 0;                    // resolved: explicit, from the catalog, or the kind's default
-  std::vector<std::string> zones;   // where its instances are placed, round-robin
+  int vcpus = 0;                   // resolved: explicit, from the catalog, or the kind's default
+  std::vector<std::string> zones;  // where its instances are placed, round-robin
   KindSpec spec;
 };
 
 // ---- what a request does ----------------------------------------------------------------
 struct Call {
-  std::string to;                   // component name
-  std::string op;                   // kind-specific: "get", "set", "search", "upsert", ...
-  std::string query;                // "read" | "write" for databases (through a pooler or not)
+  std::string to;                      // component name
+  std::string op;                      // kind-specific: "get", "set", "search", "upsert", ...
+  std::string query;                   // "read" | "write" for databases (through a pooler or not)
   std::optional<Distribution> demand;  // "cpu" or "time": service demand at the target
-  std::optional<Distribution> io;   // a delay holding the worker but not the CPU
-  std::optional<double> hit_ratio;  // caches
-  std::vector<Call> on_miss;        // run by the caller after a miss
-  std::vector<Call> calls;          // nested, synchronous: hold the target's worker
-  std::vector<Call> parallel;       // nested, concurrent: fan out and join
-  std::string enqueue;              // async job name: `to` is a worker_queue
-  std::string pointer;              // where it was written, for messages
+  std::optional<Distribution> io;      // a delay holding the worker but not the CPU
+  std::optional<double> hit_ratio;     // caches
+  std::vector<Call> on_miss;           // run by the caller after a miss
+  std::vector<Call> calls;             // nested, synchronous: hold the target's worker
+  std::vector<Call> parallel;          // nested, concurrent: fan out and join
+  std::string enqueue;                 // async job name: `to` is a worker_queue
+  std::string pointer;                 // where it was written, for messages
 };
 
 struct RequestClass {

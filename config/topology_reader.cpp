@@ -15,8 +15,8 @@ const char* article(const std::string& word) {
   return !word.empty() && std::string("aeiou").find(word[0]) != std::string::npos ? "an" : "a";
 }
 
-const std::vector<std::string> kKinds = {"station", "load_balancer", "app",    "pgbouncer",
-                                         "postgres", "redis",        "qdrant", "worker_queue"};
+const std::vector<std::string> kKinds = {"station",  "load_balancer", "app",    "pgbouncer",
+                                         "postgres", "redis",         "qdrant", "worker_queue"};
 
 // ---- distributions -------------------------------------------------------------------------
 
@@ -30,8 +30,9 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
       return std::nullopt;
     }
     if (p.value <= 0 || p.value > 1e9) {
-      ctx.problem(ptr, "\"" + j.get<std::string>() +
-                           "\" is out of range (expected a duration greater than 0 and under 30 years)");
+      ctx.problem(ptr,
+                  "\"" + j.get<std::string>() +
+                      "\" is out of range (expected a duration greater than 0 and under 30 years)");
       return std::nullopt;
     }
     return Distribution::constant(p.value);
@@ -50,18 +51,14 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
   Distribution d;
   if (*kind == "const" || *kind == "exp" || *kind == "lognormal") {
     auto mean = r.duration("mean", true);
-    if (!mean) return std::nullopt;
+    std::optional<double> cv;
+    if (*kind == "lognormal") cv = r.number("cv", 0.0, 100.0, true);
+    if (!mean || (*kind == "lognormal" && !cv)) return std::nullopt;
+    if (*kind == "const") return Distribution::constant(*mean);
+    if (*kind == "exp") return Distribution::exponential(*mean);
+    d.kind = DistKind::LogNormal;
     d.mean = *mean;
-    if (*kind == "const") {
-      d = Distribution::constant(*mean);
-    } else if (*kind == "exp") {
-      d = Distribution::exponential(*mean);
-    } else {
-      auto cv = r.number("cv", 0.0, 100.0, true);
-      if (!cv) return std::nullopt;
-      d.kind = DistKind::LogNormal;
-      d.cv = *cv;
-    }
+    d.cv = *cv;
     return d;
   }
   if (*kind == "uniform") {
@@ -124,8 +121,9 @@ Autoscale read_autoscale(ObjectReader& parent) {
   auto policy = r.choice("policy", {"hpa", "step", "queue_depth"}, true);
   int min = static_cast<int>(r.integer_or("min", 0, 10000, 1));
   int max = static_cast<int>(r.integer_or("max", 1, 10000, 10));
-  if (min > max) r.problem("min", std::to_string(min) + " is above max " + std::to_string(max) +
-                                      " (expected min <= max)");
+  if (min > max)
+    r.problem("min", std::to_string(min) + " is above max " + std::to_string(max) +
+                         " (expected min <= max)");
   if (!policy) {
     r.allow({"target_cpu", "tolerance", "sync_period", "scale_down_window", "startup",
              "scale_up_at", "scale_down_at", "step_up", "step_down", "interval", "sustain",
@@ -141,7 +139,8 @@ Autoscale read_autoscale(ObjectReader& parent) {
     p.sync_period = r.duration_or("sync_period", p.sync_period);
     p.scale_down_window = r.duration_or("scale_down_window", p.scale_down_window, true);
     p.startup = r.duration_or("startup", p.startup, true);
-    if (p.target_cpu <= 0) r.problem("target_cpu", "0 is out of range (expected a fraction above 0)");
+    if (p.target_cpu <= 0)
+      r.problem("target_cpu", "0 is out of range (expected a fraction above 0)");
     return p;
   }
   if (*policy == "step") {
@@ -156,7 +155,8 @@ Autoscale read_autoscale(ObjectReader& parent) {
     p.sustain = r.duration_or("sustain", p.sustain, true);
     p.startup = r.duration_or("startup", p.startup, true);
     if (p.scale_down_at >= p.scale_up_at)
-      r.problem("scale_down_at", "must be below scale_up_at (expected scale_down_at < scale_up_at)");
+      r.problem("scale_down_at",
+                "must be below scale_up_at (expected scale_down_at < scale_up_at)");
     return p;
   }
   QueueDepthPolicy p;
@@ -169,7 +169,8 @@ Autoscale read_autoscale(ObjectReader& parent) {
   p.interval = r.duration_or("interval", p.interval);
   p.startup = r.duration_or("startup", p.startup, true);
   if (p.scale_down_below >= p.scale_up_above)
-    r.problem("scale_down_below", "must be below scale_up_above (expected scale_down_below < scale_up_above)");
+    r.problem("scale_down_below",
+              "must be below scale_up_above (expected scale_down_below < scale_up_above)");
   return p;
 }
 
@@ -178,8 +179,10 @@ Autoscale read_autoscale(ObjectReader& parent) {
 StationSpec read_station(ObjectReader& r) {
   StationSpec s;
   s.servers = static_cast<int>(r.integer_or("servers", 1, 100000, s.servers));
-  if (auto d = distribution_field(r, "service")) s.service = *d;
-  else if (!r.has("service")) r.missing("service", "a service-time distribution such as \"4ms\"");
+  if (auto d = distribution_field(r, "service"))
+    s.service = *d;
+  else if (!r.has("service"))
+    r.missing("service", "a service-time distribution such as \"4ms\"");
   if (r.has("queue_limit")) s.queue_limit = r.integer("queue_limit", 0, 1LL << 40);
   return s;
 }
@@ -187,11 +190,14 @@ StationSpec read_station(ObjectReader& r) {
 LoadBalancerSpec read_load_balancer(ObjectReader& r) {
   LoadBalancerSpec s;
   s.upstream = r.string_or("upstream", "");
-  if (s.upstream.empty() && !r.has("upstream")) r.missing("upstream", "the name of the component it balances over");
-  s.balance = r.choice_or("balance", {"round_robin", "least_conn", "random", "two_choices"}, s.balance);
+  if (s.upstream.empty() && !r.has("upstream"))
+    r.missing("upstream", "the name of the component it balances over");
+  s.balance =
+      r.choice_or("balance", {"round_robin", "least_conn", "random", "two_choices"}, s.balance);
   s.max_fails = static_cast<int>(r.integer_or("max_fails", 0, 1000000, s.max_fails));
   s.fail_timeout = r.duration_or("fail_timeout", s.fail_timeout);
-  s.next_upstream_tries = static_cast<int>(r.integer_or("next_upstream_tries", 0, 1000, s.next_upstream_tries));
+  s.next_upstream_tries =
+      static_cast<int>(r.integer_or("next_upstream_tries", 0, 1000, s.next_upstream_tries));
   s.connect_timeout = r.duration_or("connect_timeout", s.connect_timeout);
   s.read_timeout = r.duration_or("read_timeout", s.read_timeout);
   if (auto d = distribution_field(r, "cpu")) s.cpu = *d;
@@ -212,12 +218,16 @@ AppSpec read_app(ObjectReader& r) {
 PgBouncerSpec read_pgbouncer(ObjectReader& r) {
   PgBouncerSpec s;
   s.server = r.string_or("server", "");
-  if (s.server.empty() && !r.has("server")) r.missing("server", "the name of the postgres component");
+  if (s.server.empty() && !r.has("server"))
+    r.missing("server", "the name of the postgres component");
   s.pool_mode = r.choice_or("pool_mode", {"session", "transaction", "statement"}, s.pool_mode);
-  s.default_pool_size = static_cast<int>(r.integer_or("default_pool_size", 1, 100000, s.default_pool_size));
-  s.reserve_pool_size = static_cast<int>(r.integer_or("reserve_pool_size", 0, 100000, s.reserve_pool_size));
+  s.default_pool_size =
+      static_cast<int>(r.integer_or("default_pool_size", 1, 100000, s.default_pool_size));
+  s.reserve_pool_size =
+      static_cast<int>(r.integer_or("reserve_pool_size", 0, 100000, s.reserve_pool_size));
   s.reserve_pool_timeout = r.duration_or("reserve_pool_timeout", s.reserve_pool_timeout, true);
-  s.max_client_conn = static_cast<int>(r.integer_or("max_client_conn", 1, 10000000, s.max_client_conn));
+  s.max_client_conn =
+      static_cast<int>(r.integer_or("max_client_conn", 1, 10000000, s.max_client_conn));
   s.query_wait_timeout = r.duration_or("query_wait_timeout", s.query_wait_timeout, true);
   s.server_login_retry = r.duration_or("server_login_retry", s.server_login_retry);
   s.instances = static_cast<int>(r.integer_or("instances", 1, 1000, s.instances));
@@ -230,7 +240,8 @@ PostgresSpec read_postgres(ObjectReader& r) {
   s.read_replicas = static_cast<int>(r.integer_or("read_replicas", 0, 100, s.read_replicas));
   s.replication = r.choice_or("replication", {"async", "sync"}, s.replication);
   if (auto d = distribution_field(r, "replication_lag")) s.replication_lag = *d;
-  s.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 1000000, s.max_connections));
+  s.max_connections =
+      static_cast<int>(r.integer_or("max_connections", 1, 1000000, s.max_connections));
   s.reads = r.choice_or("reads", {"replicas", "primary"}, s.reads);
   if (const Json* f = r.raw("failover")) {
     ObjectReader fr(*f, r.at("failover"), r.context());
@@ -271,8 +282,9 @@ RedisSpec read_redis(ObjectReader& r) {
   if (s.mode == "standalone" && s.masters != 1)
     r.problem("masters", "standalone redis has one master (expected mode \"cluster\" for several)");
   if (s.mode == "cluster" && s.masters < 3)
-    r.problem("masters", std::to_string(s.masters) +
-                             " is too few (expected at least 3 masters, the minimum Redis Cluster needs)");
+    r.problem("masters",
+              std::to_string(s.masters) +
+                  " is too few (expected at least 3 masters, the minimum Redis Cluster needs)");
   return s;
 }
 
@@ -280,9 +292,10 @@ QdrantSpec read_qdrant(ObjectReader& r) {
   QdrantSpec s;
   s.nodes = static_cast<int>(r.integer_or("nodes", 1, 1000, s.nodes));
   s.shards = static_cast<int>(r.integer_or("shards", 1, 10000, s.nodes));
-  s.replication_factor = static_cast<int>(r.integer_or("replication_factor", 1, 100, s.replication_factor));
-  s.write_consistency_factor =
-      static_cast<int>(r.integer_or("write_consistency_factor", 1, 100, s.write_consistency_factor));
+  s.replication_factor =
+      static_cast<int>(r.integer_or("replication_factor", 1, 100, s.replication_factor));
+  s.write_consistency_factor = static_cast<int>(
+      r.integer_or("write_consistency_factor", 1, 100, s.write_consistency_factor));
   if (r.has("points")) s.points = r.integer("points", 0, 1LL << 50);
   if (s.replication_factor > s.nodes)
     r.problem("replication_factor", "replication_factor " + std::to_string(s.replication_factor) +
@@ -309,8 +322,10 @@ WorkerQueueSpec read_worker_queue(ObjectReader& r) {
     std::string type = b->substr(0, space);
     std::string delay = space == std::string::npos ? "" : b->substr(space + 1);
     Parsed p = delay.empty() ? Parsed{0, ""} : parse_duration(delay);
-    if ((type != "none" && type != "fixed" && type != "exponential") ||
-        (type != "none" && (delay.empty() || !p.error.empty() || p.value <= 0))) {
+    bool known = type == "none" || type == "fixed" || type == "exponential";
+    bool delay_ok =
+        type == "none" ? delay.empty() : (!delay.empty() && p.error.empty() && p.value > 0);
+    if (!known || !delay_ok) {
       r.problem("backoff", "\"" + *b +
                                "\" is not a backoff (expected \"none\", \"fixed <duration>\" or "
                                "\"exponential <duration>\", e.g. \"exponential 1s\")");
@@ -358,7 +373,7 @@ Component read_component(const std::string& name, const Json& j, const std::stri
           std::string known;
           for (const auto& z : zones) known += (known.empty() ? "\"" : ", \"") + z + "\"";
           ctx.problem(zp, "unknown zone \"" + zi.get<std::string>() + "\"" +
-                              (!hint.empty() ? " (did you mean \"" + hint + "\"?)"
+                              (!hint.empty()   ? " (did you mean \"" + hint + "\"?)"
                                : zones.empty() ? " (expected zones declared in /zones)"
                                                : " (expected one of " + known + ")"));
         } else {
@@ -369,16 +384,59 @@ Component read_component(const std::string& name, const Json& j, const std::stri
   }
   if (!kind) {
     // Still accept every kind's keys so that one wrong kind does not bury the user in unknown keys.
-    r.allow({"servers", "service", "queue_limit", "upstream", "balance", "max_fails",
-             "fail_timeout", "next_upstream_tries", "connect_timeout", "read_timeout", "cpu",
-             "instances", "replicas", "workers", "timeout", "backlog", "autoscale", "server",
-             "pool_mode", "default_pool_size", "reserve_pool_size", "reserve_pool_timeout",
-             "max_client_conn", "query_wait_timeout", "server_login_retry", "read_replicas",
-             "replication", "replication_lag", "max_connections", "reads", "failover", "mode",
-             "masters", "sentinels", "quorum", "down_after", "failover_timeout", "node_timeout",
-             "require_full_coverage", "op_cost", "maxmemory", "working_set", "nodes", "shards",
-             "replication_factor", "write_consistency_factor", "points", "broker", "concurrency",
-             "attempts", "backoff", "lock_duration", "stalled_interval"});
+    r.allow({"servers",
+             "service",
+             "queue_limit",
+             "upstream",
+             "balance",
+             "max_fails",
+             "fail_timeout",
+             "next_upstream_tries",
+             "connect_timeout",
+             "read_timeout",
+             "cpu",
+             "instances",
+             "replicas",
+             "workers",
+             "timeout",
+             "backlog",
+             "autoscale",
+             "server",
+             "pool_mode",
+             "default_pool_size",
+             "reserve_pool_size",
+             "reserve_pool_timeout",
+             "max_client_conn",
+             "query_wait_timeout",
+             "server_login_retry",
+             "read_replicas",
+             "replication",
+             "replication_lag",
+             "max_connections",
+             "reads",
+             "failover",
+             "mode",
+             "masters",
+             "sentinels",
+             "quorum",
+             "down_after",
+             "failover_timeout",
+             "node_timeout",
+             "require_full_coverage",
+             "op_cost",
+             "maxmemory",
+             "working_set",
+             "nodes",
+             "shards",
+             "replication_factor",
+             "write_consistency_factor",
+             "points",
+             "broker",
+             "concurrency",
+             "attempts",
+             "backoff",
+             "lock_duration",
+             "stalled_interval"});
     return c;
   }
   c.kind = *kind;
@@ -414,7 +472,8 @@ Call read_call(const Json& j, const std::string& ptr, ReadContext& ctx, int dept
   }
   if (const Json* m = r.raw("on_miss")) c.on_miss = read_calls(*m, r.at("on_miss"), ctx, depth + 1);
   if (const Json* n = r.raw("calls")) c.calls = read_calls(*n, r.at("calls"), ctx, depth + 1);
-  if (const Json* p = r.raw("parallel")) c.parallel = read_calls(*p, r.at("parallel"), ctx, depth + 1);
+  if (const Json* p = r.raw("parallel"))
+    c.parallel = read_calls(*p, r.at("parallel"), ctx, depth + 1);
   if (!c.on_miss.empty() && !c.hit_ratio)
     r.problem("on_miss", "is given without \"hit_ratio\" (expected a hit_ratio for a cache call)");
   return c;
@@ -450,11 +509,12 @@ struct RefChecker {
                            (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
       return nullptr;
     }
-    if (!kinds.empty() && !c->kind.empty() && std::find(kinds.begin(), kinds.end(), c->kind) == kinds.end()) {
+    if (!kinds.empty() && !c->kind.empty() &&
+        std::find(kinds.begin(), kinds.end(), c->kind) == kinds.end()) {
       std::string list;
       for (const auto& k : kinds) list += (list.empty() ? "" : " or ") + k;
-      ctx.problem(ptr, "\"" + name + "\" is " + article(c->kind) + " " + c->kind + " (expected " + role +
-                           ": " + article(kinds.front()) + " " + list + ")");
+      ctx.problem(ptr, "\"" + name + "\" is " + article(c->kind) + " " + c->kind + " (expected " +
+                           role + ": " + article(kinds.front()) + " " + list + ")");
       return nullptr;
     }
     return c;
@@ -470,7 +530,8 @@ struct RefChecker {
     if (target) {
       if (!c.enqueue.empty()) {
         if (target->kind != "worker_queue")
-          ctx.problem(c.pointer + "/enqueue", "enqueues on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
+          ctx.problem(c.pointer + "/enqueue", "enqueues on \"" + c.to + "\", " +
+                                                  article(target->kind) + " " + target->kind +
                                                   " (expected a worker_queue)");
         bool known = std::any_of(t.jobs.begin(), t.jobs.end(),
                                  [&](const Job& j) { return j.name == c.enqueue; });
@@ -478,26 +539,33 @@ struct RefChecker {
           std::vector<std::string> jobs;
           for (const auto& j : t.jobs) jobs.push_back(j.name);
           std::string hint = closest_match(c.enqueue, jobs);
-          ctx.problem(c.pointer + "/enqueue", "unknown job \"" + c.enqueue + "\"" +
-                                                  (hint.empty() ? " (expected a job declared in /jobs)"
-                                                                : " (did you mean \"" + hint + "\"?)"));
+          ctx.problem(c.pointer + "/enqueue",
+                      "unknown job \"" + c.enqueue + "\"" +
+                          (hint.empty() ? " (expected a job declared in /jobs)"
+                                        : " (did you mean \"" + hint + "\"?)"));
         }
       } else if (target->kind == "worker_queue") {
-        ctx.problem(c.pointer, "calls worker_queue \"" + c.to +
-                                   "\" without \"enqueue\" (expected the name of a job to enqueue)");
+        ctx.problem(c.pointer,
+                    "calls worker_queue \"" + c.to +
+                        "\" without \"enqueue\" (expected the name of a job to enqueue)");
       }
       if (!c.query.empty() && target->kind != "postgres" && target->kind != "pgbouncer")
-        ctx.problem(c.pointer + "/query", "\"query\" on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
+        ctx.problem(c.pointer + "/query", "\"query\" on \"" + c.to + "\", " +
+                                              article(target->kind) + " " + target->kind +
                                               " (expected a postgres or pgbouncer target)");
       if (c.hit_ratio && target->kind != "redis" && target->kind != "station")
-        ctx.problem(c.pointer + "/hit_ratio", "\"hit_ratio\" on \"" + c.to + "\", " + article(target->kind) + " " + target->kind +
+        ctx.problem(c.pointer + "/hit_ratio", "\"hit_ratio\" on \"" + c.to + "\", " +
+                                                  article(target->kind) + " " + target->kind +
                                                   " (expected a redis or station target)");
       if ((target->kind == "postgres" || target->kind == "pgbouncer") && c.query.empty())
-        ctx.problem(c.pointer, "a database call without \"query\" (expected \"read\" or \"write\")");
+        ctx.problem(c.pointer,
+                    "a database call without \"query\" (expected \"read\" or \"write\")");
       if (target->kind == "load_balancer") {
         const auto& lb = std::get<LoadBalancerSpec>(target->spec);
-        ctx.problem(c.pointer + "/to", "calls load balancer \"" + c.to + "\" (expected a call to its upstream \"" +
-                                           lb.upstream + "\": requests enter through the load balancer in front of it)");
+        ctx.problem(c.pointer + "/to",
+                    "calls load balancer \"" + c.to + "\" (expected a call to its upstream \"" +
+                        lb.upstream +
+                        "\": requests enter through the load balancer in front of it)");
       }
     }
     calls(c.on_miss);
@@ -548,7 +616,8 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
     if (expect_array(*z, "/zones", ctx, "an array of zone names")) {
       for (std::size_t i = 0; i < z->size(); ++i) {
         if (!(*z)[i].is_string() || (*z)[i].get<std::string>().empty())
-          ctx.problem(child_pointer("/zones", i), "is " + json_type_name((*z)[i]) + " (expected a zone name)");
+          ctx.problem(child_pointer("/zones", i),
+                      "is " + json_type_name((*z)[i]) + " (expected a zone name)");
         else
           t.zones.push_back((*z)[i].get<std::string>());
       }

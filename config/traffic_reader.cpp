@@ -8,8 +8,8 @@
 // - Growth "points" interpolates linearly in months between (start, base) and the given points and
 //   holds the last point's rate after it; before start it holds base.
 // - A daily "peak_to_mean" of k becomes a von Mises-shaped profile exp(b cos(2 pi (h - 14) / 24)),
-//   peaking at 14:00, scaled so that mean = 1 and max = k exactly; "hourly" and "weekly" factors are
-//   normalised to mean 1. Weekly factors start on Monday.
+//   peaking at 14:00, scaled so that mean = 1 and max = k exactly; "hourly" and "weekly" factors
+//   are normalised to mean 1. Weekly factors start on Monday.
 // - peak_rps assumes the worst alignment: the daily peak hour on the weekly peak day, during the
 //   month's largest event (events below 1 do not lower the peak).
 #include <algorithm>
@@ -32,11 +32,12 @@ std::string number_text(double v) {
   return s.str();
 }
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 // A strictly positive number no larger than `max`.
-std::optional<double> positive(ObjectReader& r, const std::string& key, double max,
-                               bool required) {
+std::optional<double> positive(ObjectReader& r, const std::string& key, double max, bool required) {
   const std::string expected = "a number greater than 0 and at most " + number_text(max);
   const Json* j = r.raw(key);
   if (!j) {
@@ -62,8 +63,8 @@ std::optional<int> month_value(const Json& j, const std::string& ptr, ReadContex
   }
   auto m = parse_month(j.get<std::string>());
   if (!m)
-    ctx.problem(ptr, in_quotes(j.get<std::string>()) + " is not a month (expected \"YYYY-MM\", e.g. " +
-                         "\"2026-12\")");
+    ctx.problem(ptr, in_quotes(j.get<std::string>()) +
+                         " is not a month (expected \"YYYY-MM\", e.g. " + "\"2026-12\")");
   return m;
 }
 
@@ -207,14 +208,16 @@ void read_growth(const Json& j, Traffic& t, std::optional<int> start, ReadContex
     ObjectReader pr(*p, r.at("points"), ctx);
     if (!pr.valid()) return;
     if (p->empty())
-      ctx.problem(pr.pointer(), "is empty (expected at least one month and mean rate, such as "
-                                "{\"2027-01\": 80})");
+      ctx.problem(pr.pointer(),
+                  "is empty (expected at least one month and mean rate, such as "
+                  "{\"2027-01\": 80})");
     for (const auto& [key, value] : p->items()) {
       pr.allow({key.c_str()});
       std::string ptr = child_pointer(pr.pointer(), key);
       auto m = parse_month(key);
       if (!m) {
-        ctx.problem(ptr, in_quotes(key) + " is not a month (expected \"YYYY-MM\", e.g. \"2027-01\")");
+        ctx.problem(ptr,
+                    in_quotes(key) + " is not a month (expected \"YYYY-MM\", e.g. \"2027-01\")");
         continue;
       }
       if (start && *m <= *start) {
@@ -234,8 +237,7 @@ void read_daily(const Json& j, Traffic& t, ReadContext& ctx) {
   if (!r.valid()) return;
   bool ratio = r.has("peak_to_mean"), hourly = r.has("hourly");
   if (ratio && hourly) {
-    ctx.problem("/daily",
-                "has both \"peak_to_mean\" and \"hourly\" (expected one of them)");
+    ctx.problem("/daily", "has both \"peak_to_mean\" and \"hourly\" (expected one of them)");
     return;
   }
   if (!ratio && !hourly) {
@@ -292,8 +294,9 @@ void read_arrival(const Json& j, Traffic& t, ReadContext& ctx) {
   if (*process == "poisson") {
     for (const char* key : {"burst_factor", "mean_burst", "mean_calm"})
       if (r.has(key))
-        r.problem(key, "is only used with \"process\": \"mmpp\" (expected no MMPP setting for a "
-                       "Poisson process)");
+        r.problem(key,
+                  "is only used with \"process\": \"mmpp\" (expected no MMPP setting for a "
+                  "Poisson process)");
     return;
   }
   if (auto b = r.number("burst_factor", 1, 1000, true)) t.arrival.burst_factor = *b;

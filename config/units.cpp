@@ -1,5 +1,6 @@
 #include "config/units.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,13 +12,24 @@ namespace {
 
 // Splits "12.5ms" into 12.5 and "ms"; rejects empty, signless garbage and non-finite numbers.
 bool split_number(const std::string& text, double& number, std::string& unit) {
-  if (text.empty()) return false;
+  // Plain decimals only ("12", "0.5", "-3"), as the schemas' patterns say: no exponents, hex,
+  // leading dots or spaces, which strtod alone would take.
+  std::size_t i = text.size() > 0 && text[0] == '-' ? 1 : 0;
+  std::size_t digits = i;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == digits) return false;
+  if (i < text.size() && text[i] == '.') {
+    std::size_t frac = ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == frac) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E' || text[i] == 'x')) return false;
   const char* begin = text.c_str();
   char* end = nullptr;
   number = std::strtod(begin, &end);
   if (end == begin || !std::isfinite(number)) return false;
+  if (static_cast<std::size_t>(end - begin) != i) return false;
   unit.assign(end);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
   return true;
 }
 
@@ -32,7 +44,8 @@ Parsed with_units(const std::string& text, const std::vector<std::pair<std::stri
     if (unit == name) return {number * scale, ""};
   std::string known;
   for (const auto& [name, scale] : units) known += (known.empty() ? "" : ", ") + name;
-  return {0, "\"" + text + "\" has " + (unit.empty() ? std::string("no unit") : "unknown unit \"" + unit + "\"") +
+  return {0, "\"" + text + "\" has " +
+                 (unit.empty() ? std::string("no unit") : "unknown unit \"" + unit + "\"") +
                  " (expected one of " + known + ")"};
 }
 
@@ -40,16 +53,16 @@ Parsed with_units(const std::string& text, const std::vector<std::pair<std::stri
 
 Parsed parse_duration(const std::string& text) {
   static const std::vector<std::pair<std::string, double>> units = {
-      {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}, {"m", 60.0}, {"min", 60.0},
-      {"h", 3600.0}, {"d", 86400.0}};
+      {"ns", 1e-9}, {"us", 1e-6},  {"ms", 1e-3},  {"s", 1.0},
+      {"m", 60.0},  {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
   return with_units(text, units, "duration", "\"250us\", \"4ms\", \"30s\", \"15m\"");
 }
 
 Parsed parse_size(const std::string& text) {
   static const std::vector<std::pair<std::string, double>> units = {
-      {"B", 1.0},          {"KB", 1e3},           {"MB", 1e6},
-      {"GB", 1e9},         {"TB", 1e12},          {"KiB", 1024.0},
-      {"MiB", 1048576.0},  {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
+      {"B", 1.0},         {"KB", 1e3},           {"MB", 1e6},
+      {"GB", 1e9},        {"TB", 1e12},          {"KiB", 1024.0},
+      {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
   return with_units(text, units, "size", "\"512MiB\", \"3GiB\"");
 }
 

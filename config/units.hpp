@@ -9,8 +9,8 @@
 namespace capsim::config {
 
 struct Parsed {
-  double value = 0;     // seconds for durations, bytes for sizes, a fraction for percentages
-  std::string error;    // empty when parsing succeeded
+  double value = 0;   // seconds for durations, bytes for sizes, a fraction for percentages
+  std::string error;  // empty when parsing succeeded
 };
 
 Parsed parse_duration(const std::string& text);

@@ -127,9 +127,7 @@ class App final : public sim::Component {
       r.pool->release();
       (*answer)(o);
     };
-    auto nested = [this, request, call, finish]() {
-      ctx_.flow.run_nested(request, *call, finish);
-    };
+    auto nested = [this, request, call, finish]() { ctx_.flow.run_nested(request, *call, finish); };
     auto after_cpu = [this, call, nested, finish](bool ok) {
       if (!ok) {
         finish(sim::Outcome::failure("replica down"));

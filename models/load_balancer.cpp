@@ -26,7 +26,8 @@ class LoadBalancer final : public sim::Component {
   void handle(sim::Visit v) override {
     ensure_state();
     ++received_;
-    int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries : static_cast<int>(servers_.size());
+    int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries
+                                              : static_cast<int>(servers_.size());
     attempt(std::move(v), tries, std::vector<bool>(servers_.size(), false));
   }
 
@@ -115,7 +116,8 @@ class LoadBalancer final : public sim::Component {
   static bool retryable(const char* cause) {
     // proxy_next_upstream error timeout: connection errors and timeouts, not application errors
     std::string c = cause ? cause : "";
-    return c == "connection refused" || c == "replica down" || c == "timeout" || c == "backlog full";
+    return c == "connection refused" || c == "replica down" || c == "timeout" ||
+           c == "backlog full";
   }
 
   void attempt(sim::Visit v, int tries_left, std::vector<bool> tried) {
@@ -159,7 +161,8 @@ class LoadBalancer final : public sim::Component {
 
 }  // namespace
 
-std::unique_ptr<sim::Component> make_load_balancer(const config::Component& c, sim::ModelContext& ctx) {
+std::unique_ptr<sim::Component> make_load_balancer(const config::Component& c,
+                                                   sim::ModelContext& ctx) {
   return std::make_unique<LoadBalancer>(c, std::get<config::LoadBalancerSpec>(c.spec), ctx);
 }
 

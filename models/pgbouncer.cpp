@@ -108,9 +108,8 @@ class PgBouncer final : public sim::Component {
       ctx_.engine.after(spec_.reserve_pool_timeout, [this, &inst, race] {
         if (race->settled || inst.reserve->busy() >= inst.reserve->slots()) return;
         race->settled = true;
-        inst.reserve->acquire([this, &inst, race](sim::WorkerPool::Result) {
-          query(*inst.reserve, race->visit);
-        });
+        inst.reserve->acquire(
+            [this, &inst, race](sim::WorkerPool::Result) { query(*inst.reserve, race->visit); });
       });
     }
     inst.pool->acquire([this, &inst, race](sim::WorkerPool::Result r) {

@@ -17,8 +17,9 @@ class Postgres final : public sim::Component {
     int vcpus = c.vcpus > 0 ? c.vcpus : 2;
     for (int i = 0; i <= spec.read_replicas; ++i) {
       std::string name = c.name + (i == 0 ? ".primary" : ".replica[" + std::to_string(i - 1) + "]");
-      nodes_.push_back(Node{&ctx.engine.add_host(name, vcpus, spec.max_connections),
-                            std::make_unique<sim::WorkerPool>(ctx.engine, spec.max_connections, 0)});
+      nodes_.push_back(
+          Node{&ctx.engine.add_host(name, vcpus, spec.max_connections),
+               std::make_unique<sim::WorkerPool>(ctx.engine, spec.max_connections, 0)});
     }
   }
 

@@ -16,11 +16,13 @@ class Qdrant final : public sim::Component {
       : ctx_(ctx), spec_(spec) {
     int vcpus = c.vcpus > 0 ? c.vcpus : 2;
     for (int i = 0; i < spec.nodes; ++i)
-      nodes_.push_back(&ctx.engine.add_host(c.name + ".node[" + std::to_string(i) + "]", vcpus, 1 << 30));
+      nodes_.push_back(
+          &ctx.engine.add_host(c.name + ".node[" + std::to_string(i) + "]", vcpus, 1 << 30));
     int shards = spec.shards > 0 ? spec.shards : spec.nodes;
     placement_.resize(shards);
     for (int s = 0; s < shards; ++s)
-      for (int r = 0; r < spec.replication_factor; ++r) placement_[s].push_back((s + r) % spec.nodes);
+      for (int r = 0; r < spec.replication_factor; ++r)
+        placement_[s].push_back((s + r) % spec.nodes);
     turn_.assign(shards, 0);
   }
 
@@ -98,7 +100,8 @@ class Qdrant final : public sim::Component {
       sim::Continuation done;
     };
     int replicas = static_cast<int>(placement_[shard].size());
-    auto acks = std::make_shared<Acks>(Acks{spec_.write_consistency_factor, replicas, false, std::move(v.done)});
+    auto acks = std::make_shared<Acks>(
+        Acks{spec_.write_consistency_factor, replicas, false, std::move(v.done)});
     for (int node : placement_[shard]) {
       nodes_[node]->compute(demand, [acks](bool ok) {
         --acks->pending;

@@ -1,9 +1,9 @@
 // redis: standalone, sentinel or cluster. Each master executes commands one at a time on a single
 // thread ("mostly single-threaded", Redis benchmarks docs), so a master is an FCFS single server
-// whose per-command cost defaults to 1/180,000 s (redis-benchmark SET without pipelining). A cluster
-// spreads keys over its masters by hash slot, i.e. uniformly. A cache call with `hit_ratio` misses
-// with probability 1 - hit_ratio; when the working set exceeds maxmemory, only the fraction that
-// fits can hit.
+// whose per-command cost defaults to 1/180,000 s (redis-benchmark SET without pipelining). A
+// cluster spreads keys over its masters by hash slot, i.e. uniformly. A cache call with `hit_ratio`
+// misses with probability 1 - hit_ratio; when the working set exceeds maxmemory, only the fraction
+// that fits can hit.
 #include <vector>
 
 #include "models/common.hpp"

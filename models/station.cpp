@@ -1,5 +1,5 @@
-// station: c identical servers in front of one FCFS queue (optionally bounded). The generic kind for
-// anything the product kinds do not cover, and the one the engine is validated with against
+// station: c identical servers in front of one FCFS queue (optionally bounded). The generic kind
+// for anything the product kinds do not cover, and the one the engine is validated with against
 // queueing theory (M/M/c, M/M/c/K, M/D/1, M/G/1).
 #include "models/common.hpp"
 

@@ -15,13 +15,15 @@ namespace {
 
 class WorkerQueue final : public sim::Component {
  public:
-  WorkerQueue(const config::Component& c, const config::WorkerQueueSpec& spec, sim::ModelContext& ctx)
+  WorkerQueue(const config::Component& c, const config::WorkerQueueSpec& spec,
+              sim::ModelContext& ctx)
       : ctx_(ctx),
         spec_(spec),
         broker_(ctx.topology.index_of(spec.broker)),
         slots_(ctx.engine, spec.workers * spec.concurrency) {
     (void)c;
-    for (const auto& job : ctx.topology.jobs) jobs_.push_back(sim::compile_calls(ctx.topology, job.calls));
+    for (const auto& job : ctx.topology.jobs)
+      jobs_.push_back(sim::compile_calls(ctx.topology, job.calls));
     broker_op_.target = broker_;
     broker_op_.op = "enqueue";
     broker_op_.write = true;
@@ -88,7 +90,8 @@ class WorkerQueue final : public sim::Component {
 
   double backoff(int attempts_made) const {
     if (spec_.backoff == "fixed") return spec_.backoff_delay;
-    if (spec_.backoff == "exponential") return std::pow(2.0, attempts_made - 1) * spec_.backoff_delay;
+    if (spec_.backoff == "exponential")
+      return std::pow(2.0, attempts_made - 1) * spec_.backoff_delay;
     return 0;  // BullMQ: no backoff configured -> retry immediately
   }
 
@@ -125,7 +128,8 @@ class WorkerQueue final : public sim::Component {
 
 }  // namespace
 
-std::unique_ptr<sim::Component> make_worker_queue(const config::Component& c, sim::ModelContext& ctx) {
+std::unique_ptr<sim::Component> make_worker_queue(const config::Component& c,
+                                                  sim::ModelContext& ctx) {
   return std::make_unique<WorkerQueue>(c, std::get<config::WorkerQueueSpec>(c.spec), ctx);
 }
 

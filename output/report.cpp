@@ -22,17 +22,21 @@ Json estimate_json(const sim::Estimate& e) {
 
 std::string pm(const sim::Estimate& e, double scale, const char* unit, int digits = 1) {
   if (!std::isfinite(e.half_width)) return fmt::format("{:.{}f}{}", e.mean * scale, digits, unit);
-  return fmt::format("{:.{}f}±{:.{}f}{}", e.mean * scale, digits, e.half_width * scale, digits, unit);
+  return fmt::format("{:.{}f}±{:.{}f}{}", e.mean * scale, digits, e.half_width * scale, digits,
+                     unit);
 }
 
-std::string ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
+std::string ms(double seconds) {
+  return fmt::format("{:.1f}", seconds * 1e3);
+}
 
 std::string notes(const sim::ComponentSummary& c) {
   std::string n;
   for (const auto& [key, e] : c.extra) {
     if (e.mean == 0) continue;
-    if (key == "refused" || key == "rejected" || key == "query_wait_timeouts" || key == "timeouts" ||
-        key == "pool_waits" || key == "retries" || key == "bad_gateway" || key == "jobs_failed")
+    if (key == "refused" || key == "rejected" || key == "query_wait_timeouts" ||
+        key == "timeouts" || key == "pool_waits" || key == "retries" || key == "bad_gateway" ||
+        key == "jobs_failed")
       n += fmt::format("{}{} {:.0f}", n.empty() ? "" : ", ", key, e.mean);
     else if (key == "job_latency_p95")
       n += fmt::format("{}job p95 {}", n.empty() ? "" : ", ", config::format_duration(e.mean));
@@ -104,8 +108,8 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
       info.command, info.topology_name, info.rps, info.load_source, s.replications,
       config::format_duration(s.duration), config::format_duration(s.warmup), s.seed);
   out += fmt::format("{:<14} {:>12} {:>9} {:>16} {:>16} {:>16} {:>10} {:>9}\n", "request class",
-                     "throughput", "p50 ms", "p95 ms (±95%CI)", "p99 ms (±95%CI)", "mean ms", "p99.9 ms",
-                     "errors");
+                     "throughput", "p50 ms", "p95 ms (±95%CI)", "p99 ms (±95%CI)", "mean ms",
+                     "p99.9 ms", "errors");
   for (const auto& c : s.classes) {
     out += fmt::format("{:<14} {:>12} {:>9} {:>16} {:>16} {:>16} {:>10} {:>9}\n", c.name,
                        pm(c.throughput, 1, "/s"), ms(c.p50.mean), pm(c.p95, 1e3, ""),
@@ -116,15 +120,17 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
                      "inst", "utilisation", "mean queue", "max q", "mean wait", "notes");
   for (const auto& c : s.components) {
     out += fmt::format("{:<14} {:<14} {:>5} {:>14} {:>11} {:>9.0f} {:>11}  {}\n", c.name, c.kind,
-                       c.instances, pm(c.utilisation, 100, "%"), fmt::format("{:.2f}", c.mean_queue.mean),
-                       c.max_queue, config::format_duration(c.mean_wait.mean), notes(c));
+                       c.instances, pm(c.utilisation, 100, "%"),
+                       fmt::format("{:.2f}", c.mean_queue.mean), c.max_queue,
+                       config::format_duration(c.mean_wait.mean), notes(c));
   }
   bool any_errors = false;
   for (const auto& c : s.classes) any_errors |= !c.errors.empty();
   if (any_errors) {
     out += "\nerrors by cause (all replications):\n";
     for (const auto& c : s.classes)
-      for (const auto& [cause, n] : c.errors) out += fmt::format("  {:<14} {:<32} {:.0f}\n", c.name, cause, n);
+      for (const auto& [cause, n] : c.errors)
+        out += fmt::format("  {:<14} {:<32} {:.0f}\n", c.name, cause, n);
   }
   if (!s.saturated.empty()) {
     out += "\nsaturated: ";
@@ -135,24 +141,31 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
 }
 
 std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info) {
-  std::string out = fmt::format("# capsim {}: {}\n\nLoad {:.1f} rps ({}); {} replications of {}, seed {}.\n\n",
-                                info.command, info.topology_name, info.rps, info.load_source,
-                                s.replications, config::format_duration(s.duration), s.seed);
-  out += "| class | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors |\n|---|---|---|---|---|---|---|\n";
+  std::string out =
+      fmt::format("# capsim {}: {}\n\nLoad {:.1f} rps ({}); {} replications of {}, seed {}.\n\n",
+                  info.command, info.topology_name, info.rps, info.load_source, s.replications,
+                  config::format_duration(s.duration), s.seed);
+  out +=
+      "| class | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors "
+      "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& c : s.classes)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.2f}% |\n", c.name, pm(c.throughput, 1, ""),
-                       ms(c.p50.mean), pm(c.p95, 1e3, ""), pm(c.p99, 1e3, ""), ms(c.p999.mean),
-                       c.error_rate.mean * 100);
-  out += "\n| component | kind | instances | utilisation | mean queue | max queue | notes |\n|---|---|---|---|---|---|---|\n";
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.2f}% |\n", c.name,
+                       pm(c.throughput, 1, ""), ms(c.p50.mean), pm(c.p95, 1e3, ""),
+                       pm(c.p99, 1e3, ""), ms(c.p999.mean), c.error_rate.mean * 100);
+  out +=
+      "\n| component | kind | instances | utilisation | mean queue | max queue | notes "
+      "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& c : s.components)
-    out += fmt::format("| {} | {} | {} | {} | {:.2f} | {:.0f} | {} |\n", c.name, c.kind, c.instances,
-                       pm(c.utilisation, 100, "%"), c.mean_queue.mean, c.max_queue, notes(c));
+    out +=
+        fmt::format("| {} | {} | {} | {} | {:.2f} | {:.0f} | {} |\n", c.name, c.kind, c.instances,
+                    pm(c.utilisation, 100, "%"), c.mean_queue.mean, c.max_queue, notes(c));
   return out;
 }
 
 std::string summary_csv(const sim::RunSummary& s) {
   std::string out = "section,name,metric,mean,ci95\n";
-  auto row = [&](const char* section, const std::string& name, const char* metric, const sim::Estimate& e) {
+  auto row = [&](const char* section, const std::string& name, const char* metric,
+                 const sim::Estimate& e) {
     out += fmt::format("{},{},{},{},{}\n", section, name, metric, e.mean,
                        std::isfinite(e.half_width) ? fmt::format("{}", e.half_width) : "");
   };
@@ -184,7 +197,8 @@ std::string timeseries_csv(const sim::RunSummary& s) {
 std::string latency_csv(const sim::RunSummary& s) {
   std::string out = "class,upper_bound_s,count\n";
   for (const auto& c : s.classes)
-    for (const auto& [bound, n] : c.latency.buckets()) out += fmt::format("{},{},{}\n", c.name, bound, n);
+    for (const auto& [bound, n] : c.latency.buckets())
+      out += fmt::format("{},{},{}\n", c.name, bound, n);
   return out;
 }
 
@@ -198,8 +212,11 @@ void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunIn
   write_file(d / "summary.json", summary_json(s, info).dump(2) + "\n");
   write_file(d / "timeseries.csv", timeseries_csv(s));
   write_file(d / "latency.csv", latency_csv(s));
-  Json run = {{"capsim", CAPSIM_VERSION}, {"command", info.command}, {"seed", s.seed},
-              {"replications", s.replications}, {"inputs", inputs}};
+  Json run = {{"capsim", CAPSIM_VERSION},
+              {"command", info.command},
+              {"seed", s.seed},
+              {"replications", s.replications},
+              {"inputs", inputs}};
   write_file(d / "run.json", run.dump(2) + "\n");
 }
 

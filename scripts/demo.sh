@@ -8,4 +8,4 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target capsim -j "$(nproc)" >/dev/null
 build/release/capsim validate topologies/*.json experiments/*.json
 build/release/capsim simulate topologies/voiceassist.json \
-  --traffic experiments/voiceassist-growth.json --at 2027-05 --duration 10m --out out/demo "$@"
+  --traffic experiments/voiceassist-growth.json --at 2027-06 --duration 10m --out out/demo "$@"

@@ -54,10 +54,10 @@ struct Visit {
 
 // What a component reports at the end of a run (means over the measured window).
 struct ComponentReport {
-  double utilisation = 0;        // busiest resource the component has, 0..1
+  double utilisation = 0;  // busiest resource the component has, 0..1
   double mean_queue = 0, max_queue = 0;
-  double mean_wait = 0;          // waiting for a worker / connection / slot
-  double throughput = 0;         // visits served per second
+  double mean_wait = 0;   // waiting for a worker / connection / slot
+  double throughput = 0;  // visits served per second
   int instances = 1;
   std::map<std::string, double> extra;  // kind-specific figures ("pool_waits", ...)
 };
@@ -98,7 +98,8 @@ struct ModelContext {
 using ComponentFactory =
     std::function<std::unique_ptr<Component>(const config::Component&, ModelContext&)>;
 
-// The kind table lives in models/registry.cpp; the engine looks kinds up here and knows none itself.
+// The kind table lives in models/registry.cpp; the engine looks kinds up here and knows none
+// itself.
 const std::map<std::string, ComponentFactory>& component_factories();
 
 }  // namespace capsim::sim

@@ -1,8 +1,9 @@
 #include "sim/engine.hpp"
 
+#include <xbt/log.h>
+
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
 
 namespace capsim::sim {
 
@@ -51,9 +52,13 @@ Engine::Engine() : impl_(std::make_unique<Impl>()) {
   });
 }
 
-Engine::~Engine() { impl_->release_finished(); }
+Engine::~Engine() {
+  impl_->release_finished();
+}
 
-double Engine::now() const { return sg::Engine::get_clock(); }
+double Engine::now() const {
+  return sg::Engine::get_clock();
+}
 
 void Engine::at(double time, Action action) {
   ++events_;
@@ -69,9 +74,13 @@ Host& Engine::add_host(const std::string& name, int cores, int max_concurrency) 
   return *hosts_.back();
 }
 
-void Engine::seal() { impl_->zone->seal(); }
+void Engine::seal() {
+  impl_->zone->seal();
+}
 
-void Engine::run_until(double time) { impl_->engine->run_until(time); }
+void Engine::run_until(double time) {
+  impl_->engine->run_until(time);
+}
 
 void Engine::start_exec(Host& host, double seconds, Completion done) {
   ++events_;
@@ -83,7 +92,11 @@ void Engine::start_exec(Host& host, double seconds, Completion done) {
 }
 
 Host::Host(Engine& engine, std::string name, int cores, bool dedicated, void* native)
-    : engine_(engine), name_(std::move(name)), cores_(cores), dedicated_(dedicated), native_(native) {}
+    : engine_(engine),
+      name_(std::move(name)),
+      cores_(cores),
+      dedicated_(dedicated),
+      native_(native) {}
 
 void Host::started(double now) {
   ++running_;
@@ -114,7 +127,9 @@ void Host::compute(double seconds, Completion done) {
 }
 
 // Work started from now on takes `factor` times longer; work already running keeps its pace.
-void Host::set_slowdown(double factor) { slowdown_ = factor; }
+void Host::set_slowdown(double factor) {
+  slowdown_ = factor;
+}
 
 void Host::turn_off() {
   if (!up_) return;

@@ -32,8 +32,8 @@ void Flow::run_sequence(Request* request, const std::vector<CallPlan>& calls, Co
   run_from(request, &calls, 0, false, std::move(done));
 }
 
-void Flow::run_from(Request* request, const std::vector<CallPlan>* calls, std::size_t i,
-                    bool entry, Continuation done) {
+void Flow::run_from(Request* request, const std::vector<CallPlan>* calls, std::size_t i, bool entry,
+                    Continuation done) {
   if (i == calls->size()) {
     done(Outcome{});
     return;

@@ -1,5 +1,5 @@
-// Walks a request's call tree: sequential calls, parallel fan-out with a join, cache misses, and the
-// network hop of every call. Components call back into it to run their nested calls while they
+// Walks a request's call tree: sequential calls, parallel fan-out with a join, cache misses, and
+// the network hop of every call. Components call back into it to run their nested calls while they
 // hold a worker, which is how synchronous calls hold the caller's resources.
 #pragma once
 

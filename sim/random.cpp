@@ -11,7 +11,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 Rng::Rng(std::uint64_t seed) {
@@ -30,16 +32,22 @@ std::uint64_t Rng::next() {
   return result;
 }
 
-double Rng::uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+double Rng::uniform() {
+  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
+}
 
-double Rng::exponential(double mean) { return -mean * std::log(uniform()); }
+double Rng::exponential(double mean) {
+  return -mean * std::log(uniform());
+}
 
 double Rng::normal() {
   // Box-Muller; one of the pair is dropped to keep the stream stateless.
   return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * M_PI * uniform());
 }
 
-std::size_t Rng::below(std::size_t n) { return static_cast<std::size_t>(uniform() * n) % n; }
+std::size_t Rng::below(std::size_t n) {
+  return static_cast<std::size_t>(uniform() * n) % n;
+}
 
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t replication, const std::string& stream) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the stream name
@@ -72,10 +80,14 @@ Sampler::Sampler(const config::Distribution& d) : kind_(d.kind), mean_(d.mean) {
 
 double Sampler::operator()(Rng& rng) const {
   switch (kind_) {
-    case config::DistKind::Const: return mean_;
-    case config::DistKind::Exp: return rng.exponential(mean_);
-    case config::DistKind::LogNormal: return std::exp(a_ + b_ * rng.normal());
-    case config::DistKind::Uniform: return a_ + (b_ - a_) * rng.uniform();
+    case config::DistKind::Const:
+      return mean_;
+    case config::DistKind::Exp:
+      return rng.exponential(mean_);
+    case config::DistKind::LogNormal:
+      return std::exp(a_ + b_ * rng.normal());
+    case config::DistKind::Uniform:
+      return a_ + (b_ - a_) * rng.uniform();
     case config::DistKind::Empirical: {
       double u = rng.uniform();
       auto it = std::lower_bound(cdf_.begin(), cdf_.end(), u,

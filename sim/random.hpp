@@ -1,6 +1,7 @@
 // Random streams and service-time sampling. Each component and the arrival process draw from their
 // own stream, seeded from (run seed, replication, stream name), so a replication gives the same
-// numbers whichever process runs it, and two topologies see the same arrivals (common random numbers).
+// numbers whichever process runs it, and two topologies see the same arrivals (common random
+// numbers).
 #pragma once
 
 #include <cstdint>

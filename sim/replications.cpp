@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -28,8 +29,8 @@ Json to_wire(const ReplicationResult& r) {
   j["wall"] = r.wall_seconds;
   j["duration"] = r.duration;
   for (const auto& c : r.classes) {
-    Json cj = {{"name", c.name},       {"arrived", c.arrived},          {"completed", c.completed},
-               {"failed", c.failed},   {"errors", c.errors},            {"sum", c.latency.sum()},
+    Json cj = {{"name", c.name},         {"arrived", c.arrived},         {"completed", c.completed},
+               {"failed", c.failed},     {"errors", c.errors},           {"sum", c.latency.sum()},
                {"max", c.latency.max()}, {"buckets", c.latency.sparse()}};
     j["classes"].push_back(cj);
   }
@@ -62,8 +63,9 @@ ReplicationResult from_wire(const Json& j) {
     c.completed = cj.at("completed").get<std::uint64_t>();
     c.failed = cj.at("failed").get<std::uint64_t>();
     c.errors = cj.at("errors").get<std::map<std::string, std::uint64_t>>();
-    c.latency.add_sparse(cj.at("buckets").get<std::vector<std::pair<std::uint32_t, std::uint64_t>>>(),
-                         cj.at("sum").get<double>(), cj.at("max").get<double>());
+    c.latency.add_sparse(
+        cj.at("buckets").get<std::vector<std::pair<std::uint32_t, std::uint64_t>>>(),
+        cj.at("sum").get<double>(), cj.at("max").get<double>());
     r.classes.push_back(std::move(c));
   }
   for (const auto& cj : j.value("components", Json::array())) {
@@ -80,8 +82,8 @@ ReplicationResult from_wire(const Json& j) {
     r.components.push_back(std::move(c));
   }
   for (const auto& t : j.value("ts", Json::array()))
-    r.timeseries.push_back({t[0].get<double>(), t[1].get<std::string>(), t[2].get<std::string>(),
-                            t[3].get<double>()});
+    r.timeseries.push_back(
+        {t[0].get<double>(), t[1].get<std::string>(), t[2].get<std::string>(), t[3].get<double>()});
   return r;
 }
 
@@ -95,6 +97,7 @@ struct Child {
 Child spawn(const config::Topology& topology, const LoadSpec& load, RunSpec run, int replication) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  std::fflush(nullptr);  // else the child inherits unwritten stdout and writes it out a second time
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
@@ -139,7 +142,8 @@ ReplicationResult collect(Child& c) {
     throw std::runtime_error("replication " + std::to_string(c.replication) + " crashed (signal " +
                              std::to_string(WTERMSIG(status)) + ")");
   Json j = Json::parse(c.data, nullptr, false);
-  if (j.is_discarded()) throw std::runtime_error("replication " + std::to_string(c.replication) + " sent no result");
+  if (j.is_discarded())
+    throw std::runtime_error("replication " + std::to_string(c.replication) + " sent no result");
   if (j.contains("error"))
     throw std::runtime_error("replication " + std::to_string(c.replication) + ": " +
                              j["error"].get<std::string>());
@@ -227,9 +231,8 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
   std::vector<const ComponentSummary*> busiest;
   for (const auto& c : s.components)
     if (c.saturated) busiest.push_back(&c);
-  std::sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) {
-    return a->utilisation.mean > b->utilisation.mean;
-  });
+  std::sort(busiest.begin(), busiest.end(),
+            [](auto* a, auto* b) { return a->utilisation.mean > b->utilisation.mean; });
   for (auto* c : busiest) s.saturated.push_back(c->name);
   s.timeseries = first.timeseries;
   for (const auto& r : results) {
@@ -239,10 +242,10 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
   return s;
 }
 
-RunSummary run_replications(const config::Topology& topology, const LoadSpec& load, const RunSpec& run,
-                            const ReplicationPlan& plan) {
-  int processes = plan.processes > 0 ? plan.processes
-                                     : std::max(1u, std::thread::hardware_concurrency());
+RunSummary run_replications(const config::Topology& topology, const LoadSpec& load,
+                            const RunSpec& run, const ReplicationPlan& plan) {
+  int processes =
+      plan.processes > 0 ? plan.processes : std::max(1u, std::thread::hardware_concurrency());
   std::vector<ReplicationResult> results;
   int planned = std::max(plan.replications, plan.ci_target ? 2 : 1);
   int next = 0;

@@ -45,14 +45,14 @@ struct RunSummary {
   std::vector<ComponentSummary> components;
   std::vector<TimePoint> timeseries;  // from replication 0
   std::uint64_t shed = 0;
-  double wall_seconds = 0;            // summed over replications
+  double wall_seconds = 0;             // summed over replications
   std::vector<std::string> saturated;  // components at or past saturation, busiest first
 };
 
 struct ReplicationPlan {
   int replications = 5;
-  int processes = 0;                   // 0 = all cores
-  std::optional<double> ci_target;     // relative half-width of every class's mean latency
+  int processes = 0;                // 0 = all cores
+  std::optional<double> ci_target;  // relative half-width of every class's mean latency
   int max_replications = 50;
   std::function<void(int done, int planned)> progress;
 };
@@ -60,8 +60,8 @@ struct ReplicationPlan {
 Estimate estimate(std::vector<double> samples);
 
 // Runs the replications in child processes; throws std::runtime_error if one fails.
-RunSummary run_replications(const config::Topology& topology, const LoadSpec& load, const RunSpec& run,
-                            const ReplicationPlan& plan);
+RunSummary run_replications(const config::Topology& topology, const LoadSpec& load,
+                            const RunSpec& run, const ReplicationPlan& plan);
 
 // The same, in this process (for one replication, or tools that must not fork). Only one such call
 // per process: SimGrid allows one engine per process.

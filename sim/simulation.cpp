@@ -1,8 +1,8 @@
 #include "sim/simulation.hpp"
 
 #include <chrono>
-#include <deque>
 #include <cmath>
+#include <deque>
 #include <stdexcept>
 
 #include "sim/engine.hpp"
@@ -79,7 +79,8 @@ class ArrivalSource {
       // The state changes first; exponential gaps are memoryless, so draw again from there.
       double at = switch_at_;
       bursting_ = !bursting_;
-      switch_at_ = at + rng_.exponential(bursting_ ? load_.arrival.mean_burst : load_.arrival.mean_calm);
+      switch_at_ =
+          at + rng_.exponential(bursting_ ? load_.arrival.mean_burst : load_.arrival.mean_calm);
       engine_.at(at, [this, at] { schedule(at); });
       return;
     }
@@ -106,7 +107,8 @@ class ArrivalSource {
 
 }  // namespace
 
-std::vector<CallPlan> compile_calls(const config::Topology& t, const std::vector<config::Call>& calls) {
+std::vector<CallPlan> compile_calls(const config::Topology& t,
+                                    const std::vector<config::Call>& calls) {
   std::vector<CallPlan> plans;
   plans.reserve(calls.size());
   for (const auto& c : calls) plans.push_back(compile(t, c));
@@ -124,15 +126,21 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   for (std::size_t i = 0; i < topology.components.size(); ++i) {
     const auto& spec = topology.components[i];
     auto factory = factories.find(spec.kind);
-    if (factory == factories.end()) throw std::logic_error("no model registered for kind " + spec.kind);
-    ModelContext ctx{engine, flow, topology, static_cast<int>(i),
-                     Rng(mix_seed(run.seed, run.replication, "component:" + spec.name)), measure_from,
+    if (factory == factories.end())
+      throw std::logic_error("no model registered for kind " + spec.kind);
+    ModelContext ctx{engine,
+                     flow,
+                     topology,
+                     static_cast<int>(i),
+                     Rng(mix_seed(run.seed, run.replication, "component:" + spec.name)),
+                     measure_from,
                      &components};
     components.push_back(factory->second(spec, ctx));
   }
   engine.seal();
   for (std::size_t i = 0; i < components.size(); ++i)
-    if (int target = components[i]->fronts(); target >= 0) flow.set_front(target, static_cast<int>(i));
+    if (int target = components[i]->fronts(); target >= 0)
+      flow.set_front(target, static_cast<int>(i));
 
   std::vector<std::vector<CallPlan>> plans;
   for (const auto& r : topology.requests) plans.push_back(compile_calls(topology, r.calls));
@@ -225,8 +233,8 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   }
   engine.run_until(end);
   for (std::size_t i = 0; i < components.size(); ++i)
-    result.components.push_back(
-        {topology.components[i].name, topology.components[i].kind, components[i]->report(engine.now())});
+    result.components.push_back({topology.components[i].name, topology.components[i].kind,
+                                 components[i]->report(engine.now())});
   result.events = engine.events();
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

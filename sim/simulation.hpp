@@ -17,14 +17,14 @@
 namespace capsim::sim {
 
 struct LoadSpec {
-  double rps = 0;                        // mean arrival rate over the run
-  config::ArrivalProcess arrival;        // poisson or mmpp
-  std::vector<double> hourly;            // optional rate factors per hour of the run (day profile)
+  double rps = 0;                  // mean arrival rate over the run
+  config::ArrivalProcess arrival;  // poisson or mmpp
+  std::vector<double> hourly;      // optional rate factors per hour of the run (day profile)
 };
 
 struct RunSpec {
-  double duration = 600;     // measured window, seconds
-  double warmup = 60;        // discarded first
+  double duration = 600;  // measured window, seconds
+  double warmup = 60;     // discarded first
   double sample_interval = 10;
   std::uint64_t seed = 1;
   int replication = 0;
@@ -58,14 +58,15 @@ struct ReplicationResult {
   std::vector<ClassResult> classes;
   std::vector<ComponentResult> components;
   std::vector<TimePoint> timeseries;
-  std::uint64_t shed = 0;       // arrivals dropped at the in-flight cap
+  std::uint64_t shed = 0;  // arrivals dropped at the in-flight cap
   double wall_seconds = 0;
   std::uint64_t peak_in_flight = 0;
   std::uint64_t events = 0;
 };
 
 // Compiles a topology's call trees with component indices; exposed for tests.
-std::vector<CallPlan> compile_calls(const config::Topology& t, const std::vector<config::Call>& calls);
+std::vector<CallPlan> compile_calls(const config::Topology& t,
+                                    const std::vector<config::Call>& calls);
 
 ReplicationResult run_replication(const config::Topology& topology, const LoadSpec& load,
                                   const RunSpec& run);

@@ -12,7 +12,8 @@ constexpr double kMaxValue = 1e4;
 Histogram::Histogram(double precision)
     : precision_(precision),
       log_base_(std::log1p(precision)),
-      counts_(static_cast<std::size_t>(std::log(kMaxValue / kMinValue) / std::log1p(precision)) + 2) {}
+      counts_(static_cast<std::size_t>(std::log(kMaxValue / kMinValue) / std::log1p(precision)) +
+              2) {}
 
 std::size_t Histogram::index(double value) const {
   if (!(value > kMinValue)) return 0;

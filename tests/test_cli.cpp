@@ -62,7 +62,8 @@ TEST_CASE("validate reports unreadable paths", "[cli]") {
   CHECK(missing.err == "no/such/file.json: /: cannot read file: no such file\n1 problem found\n");
   Run directory = capsim("validate tests/fixtures");
   CHECK(directory.status == 2);
-  CHECK(directory.err == "tests/fixtures: /: is a directory (expected a JSON file)\n1 problem found\n");
+  CHECK(directory.err ==
+        "tests/fixtures: /: is a directory (expected a JSON file)\n1 problem found\n");
 }
 
 TEST_CASE("validate accepts every bundled input", "[cli]") {
@@ -87,12 +88,15 @@ TEST_CASE("simulate rejects bad options with one clear line and exit 2", "[cli]"
       {"simulate topologies/voiceassist.json --rps -5", "capsim: --rps: must be greater than 0\n"},
       {"simulate topologies/voiceassist.json",
        "capsim: no load given (expected --traffic FILE or --rps N)\n"},
-      {"simulate topologies/voiceassist.json --traffic experiments/voiceassist-growth.json --at 2031-01",
-       "capsim: --at: 2031-01 is outside the growth curve (2026-12 to 2027-05)\n"},
-      {"simulate topologies/voiceassist.json --traffic experiments/voiceassist-growth.json --at june",
+      {"simulate topologies/voiceassist.json --traffic experiments/voiceassist-growth.json --at "
+       "2031-01",
+       "capsim: --at: 2031-01 is outside the growth curve (2026-12 to 2027-06)\n"},
+      {"simulate topologies/voiceassist.json --traffic experiments/voiceassist-growth.json --at "
+       "june",
        "capsim: --at: \"june\" is not a month (expected YYYY-MM)\n"},
       {"simulate tests/fixtures/bad/cycle.json --rps 10",
-       "tests/fixtures/bad/cycle.json: /requests/r/calls/0/calls/0/calls/0: call cycle: a -> b -> a\n"},
+       "tests/fixtures/bad/cycle.json: /requests/r/calls/0/calls/0/calls/0: call cycle: a -> b -> "
+       "a\n"},
   };
   for (const auto& c : cases) {
     INFO(c.args);

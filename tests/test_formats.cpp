@@ -1,17 +1,16 @@
 // The five input formats: every bundled example reads cleanly and validates against its JSON
 // Schema; the traffic arithmetic; and each reader's messages, word for word.
-#include <catch2/catch.hpp>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <numeric>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
 
 #include "config/load.hpp"
 #include "config/units.hpp"
@@ -30,7 +29,9 @@ Json parse_file(const fs::path& p) {
   return Json::parse(in);
 }
 
-std::string schema_file(FileKind k) { return std::string(to_string(k)) + ".schema.json"; }
+std::string schema_file(FileKind k) {
+  return std::string(to_string(k)) + ".schema.json";
+}
 
 // Every problem as the user sees it: "file: /pointer: message".
 std::vector<std::string> lines(const Diagnostics& d) {
@@ -42,12 +43,24 @@ std::vector<std::string> lines(const Diagnostics& d) {
 std::vector<std::string> read_as(FileKind kind, const Json& j, const std::string& file) {
   ReadContext ctx{file, {}};
   switch (kind) {
-    case FileKind::Topology: read_topology(j, ctx); break;
-    case FileKind::Traffic: read_traffic(j, ctx); break;
-    case FileKind::Scenario: read_scenario(j, ctx); break;
-    case FileKind::Catalog: read_catalog(j, ctx); break;
-    case FileKind::Slo: read_slo(j, ctx); break;
-    default: ctx.problem("", "unknown kind of file"); break;
+    case FileKind::Topology:
+      read_topology(j, ctx);
+      break;
+    case FileKind::Traffic:
+      read_traffic(j, ctx);
+      break;
+    case FileKind::Scenario:
+      read_scenario(j, ctx);
+      break;
+    case FileKind::Catalog:
+      read_catalog(j, ctx);
+      break;
+    case FileKind::Slo:
+      read_slo(j, ctx);
+      break;
+    default:
+      ctx.problem("", "unknown kind of file");
+      break;
   }
   return lines(ctx.diagnostics);
 }
@@ -121,7 +134,9 @@ Traffic traffic_of(const std::string& text) {
   return t;
 }
 
-int month(const char* m) { return *parse_month(m); }
+int month(const char* m) {
+  return *parse_month(m);
+}
 
 using Lines = std::vector<std::string>;
 
@@ -299,7 +314,8 @@ TEST_CASE("traffic: a peak-to-mean ratio becomes a smooth profile with that exac
           "[formats][traffic]") {
   for (double k : {1.0, 1.3, 2.0, 3.0, 8.0, 20.0}) {
     Traffic t = traffic_of(R"({"name": "t", "start": "2026-12", "base": {"rps": 10},
-        "daily": {"peak_to_mean": )" + std::to_string(k) + "}}");
+        "daily": {"peak_to_mean": )" +
+                           std::to_string(k) + "}}");
     double sum = std::accumulate(t.hourly.begin(), t.hourly.end(), 0.0);
     double max = *std::max_element(t.hourly.begin(), t.hourly.end());
     INFO("peak_to_mean " << k);
@@ -340,13 +356,14 @@ TEST_CASE("traffic: events raise the peak of their month only", "[formats][traff
   REQUIRE(t.events.size() == 3);
   CHECK(t.events[0].duration == 7200);
   CHECK(t.peak_rps(march, false) == Approx(60));
-  CHECK(t.peak_rps(march, true) == Approx(180));  // the largest event of the month
+  CHECK(t.peak_rps(march, true) == Approx(180));     // the largest event of the month
   CHECK(t.peak_rps(march + 1, true) == Approx(60));  // an event below 1 does not lower the peak
   CHECK(t.peak_rps(march - 1, true) == Approx(60));
   CHECK(t.mean_rps(march) == Approx(40));  // events change peaks, not means
 }
 
-TEST_CASE("traffic: linear growth, points interpolation and users x requests", "[formats][traffic]") {
+TEST_CASE("traffic: linear growth, points interpolation and users x requests",
+          "[formats][traffic]") {
   Traffic linear = traffic_of(R"({"name": "t", "start": "2026-12", "base": {"rps": 100},
       "growth": {"type": "linear", "monthly_rps": 20}})");
   CHECK(linear.mean_rps(linear.start_month + 3) == Approx(160));
@@ -378,8 +395,9 @@ TEST_CASE("traffic: linear growth, points interpolation and users x requests", "
 
 TEST_CASE("traffic reader messages", "[formats][traffic][messages]") {
   auto t = [](const std::string& text) { return read_text(FileKind::Traffic, text); };
-  CHECK(t(R"({"name": "t", "start": "2026-12", "base": {"rps": "50"}})") ==
-        Lines{"t.json: /base/rps: is a string (expected a number greater than 0 and at most 1e+09)"});
+  CHECK(
+      t(R"({"name": "t", "start": "2026-12", "base": {"rps": "50"}})") ==
+      Lines{"t.json: /base/rps: is a string (expected a number greater than 0 and at most 1e+09)"});
   CHECK(t(R"({"name": "t", "start": "2026-12", "base": {"rps": 5},
              "grwoth": {"type": "compound", "monthly_factor": 1.5}})") ==
         Lines{"t.json: /grwoth: unknown key \"grwoth\" (did you mean \"growth\"?)"});

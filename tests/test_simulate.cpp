@@ -1,0 +1,134 @@
+// `capsim simulate` end to end: the artefacts, the schema of summary.json, determinism, and the
+// report naming a saturated tier.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Run {
+  std::string out, err;
+  int status;
+};
+
+Run capsim(const std::string& args) {
+  fs::path tmp = fs::temp_directory_path() / ("capsim-sim-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  std::string cmd = "cd '" CAPSIM_SOURCE_DIR "' && '" CAPSIM_BINARY "' " + args + " >'" +
+                    (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
+  int raw = std::system(cmd.c_str());
+  Run r{slurp(tmp / "out"), slurp(tmp / "err"), WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
+  fs::remove_all(tmp);
+  return r;
+}
+
+std::vector<std::string> schema_errors(const Json& doc, const fs::path& schema_file) {
+  Json schema_json = Json::parse(slurp(schema_file));
+  valijson::Schema schema;
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
+  parser.populateSchema(schema_adapter, schema);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter doc_adapter(doc);
+  std::vector<std::string> errors;
+  if (!validator.validate(schema, doc_adapter, &results)) {
+    valijson::ValidationResults::Error e;
+    while (results.popError(e)) {
+      std::string where;
+      for (const auto& c : e.context) where += c;
+      errors.push_back(where + ": " + e.description);
+    }
+  }
+  return errors;
+}
+
+const Json* find_named(const Json& array, const std::string& name) {
+  for (const auto& item : array)
+    if (item["name"] == name) return &item;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("simulate writes the four artefacts and a summary that matches its schema",
+          "[simulate]") {
+  fs::path out = fs::temp_directory_path() / ("capsim-out-" + std::to_string(::getpid()));
+  Run r = capsim(
+      "simulate topologies/voiceassist.json --rps 50 --duration 2m --warmup 30s "
+      "--replications 2 --format json --out '" +
+      out.string() + "'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  Json summary = Json::parse(r.out);
+  auto errors =
+      schema_errors(summary, fs::path(CAPSIM_SOURCE_DIR) / "topologies/schema/summary.schema.json");
+  for (const auto& e : errors) INFO(e);
+  CHECK(errors.empty());
+  for (const char* f : {"summary.json", "timeseries.csv", "latency.csv", "run.json"})
+    CHECK(fs::exists(out / f));
+  CHECK(Json::parse(slurp(out / "summary.json")) == summary);
+  std::string ts = slurp(out / "timeseries.csv");
+  CHECK(ts.rfind("time,component,metric,value\n", 0) == 0);
+  CHECK(ts.find(",api,busy_workers,") != std::string::npos);
+  Json run = Json::parse(slurp(out / "run.json"));
+  CHECK(run["seed"] == 1);
+  CHECK(run["inputs"]["topology"]["name"] == "voiceassist");
+  fs::remove_all(out);
+}
+
+TEST_CASE("a seed gives the same numbers whatever the number of processes", "[simulate]") {
+  const std::string base =
+      "simulate topologies/voiceassist.json --rps 80 --duration 1m --warmup 10s --replications 3 "
+      "--format csv --seed 7";
+  Run one = capsim(base + " --jobs 1");
+  Run two = capsim(base + " --jobs 2");
+  REQUIRE(one.status == 0);
+  CHECK(one.out == two.out);
+  Run other = capsim(
+      "simulate topologies/voiceassist.json --rps 80 --duration 1m --warmup 10s "
+      "--replications 3 --format csv --seed 8");
+  CHECK(other.out != one.out);
+}
+
+TEST_CASE("an overloaded station ends on time, bounded, and the report names it", "[simulate]") {
+  // rho = 2: the queue would grow without bound; the run must still end at its duration with the
+  // in-flight cap shedding load, and the summary must say the station saturated.
+  fs::path topo =
+      fs::temp_directory_path() / ("capsim-overload-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(topo) << R"({"name": "overload", "components": {
+      "front": {"kind": "station", "servers": 64, "service": "1ms"},
+      "slow": {"kind": "station", "servers": 1, "service": {"dist": "exp", "mean": "10ms"}}},
+    "requests": {"r": {"share": 1, "calls": [{"to": "front"}, {"to": "slow"}]}}})";
+  Run r = capsim("simulate '" + topo.string() +
+                 "' --rps 200 --duration 60m --warmup 1s --replications 1 --format json");
+  fs::remove(topo);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  Json s = Json::parse(r.out);
+  CHECK(s["saturated"][0] == "slow");
+  const Json* slow = find_named(s["components"], "slow");
+  REQUIRE(slow);
+  CHECK((*slow)["utilisation"]["mean"].get<double>() > 0.99);
+  CHECK((*slow)["saturated"] == true);
+  CHECK(s["run"]["shed"].get<double>() > 0);
+}
