@@ -105,3 +105,24 @@ TEST_CASE("simulate rejects bad options with one clear line and exit 2", "[cli]"
     CHECK(r.err == c.err);
   }
 }
+
+TEST_CASE("graph prints DOT that Graphviz accepts, and blast radii as JSON", "[cli]") {
+  Run dot = capsim("graph topologies/voiceassist.json");
+  REQUIRE(dot.status == 0);
+  CHECK(dot.out.rfind("digraph", 0) == 0);
+  if (std::system("command -v dot >/dev/null 2>&1") == 0) {
+    fs::path dot_file =
+        fs::temp_directory_path() / ("capsim-graph-" + std::to_string(::getpid()) + ".dot");
+    std::ofstream(dot_file) << dot.out;
+    std::string cmd = "dot -Tsvg '" + dot_file.string() + "' -o '" + dot_file.string() + ".svg'";
+    CHECK(std::system(cmd.c_str()) == 0);
+    CHECK(slurp(dot_file.string() + ".svg").find("<svg") != std::string::npos);
+    fs::remove(dot_file);
+    fs::remove(dot_file.string() + ".svg");
+  } else {
+    WARN("graphviz's dot is not installed: DOT syntax not checked");
+  }
+  Run json = capsim("graph topologies/voiceassist.json --format json");
+  REQUIRE(json.status == 0);
+  CHECK(json.out.find("\"blast_radius\"") != std::string::npos);
+}

@@ -132,3 +132,28 @@ TEST_CASE("an overloaded station ends on time, bounded, and the report names it"
   CHECK((*slow)["saturated"] == true);
   CHECK(s["run"]["shed"].get<double>() > 0);
 }
+
+TEST_CASE("--ci adds replications until every class's mean latency is that precise", "[simulate]") {
+  Run r = capsim(
+      "simulate topologies/voiceassist.json --rps 50 --duration 1m --warmup 10s "
+      "--replications 2 --ci 4% --format json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  Json s = Json::parse(r.out);
+  int replications = s["run"]["replications"];
+  CHECK(replications >= 2);
+  CHECK(replications <= 50);
+  bool precise = true;
+  for (const auto& c : s["classes"]) {
+    double mean = c["latency_s"]["mean"]["mean"], hw = c["latency_s"]["mean"]["ci95"];
+    precise = precise && hw <= 0.04 * mean;
+  }
+  // Either the target was met, or the cap of 50 replications stopped the run.
+  CHECK((precise || replications == 50));
+}
+
+TEST_CASE("a bad --ci is refused", "[simulate]") {
+  Run r = capsim("simulate topologies/voiceassist.json --rps 50 --ci 200%");
+  CHECK(r.status == 2);
+  CHECK(r.err == "capsim: --ci: \"200%\" is not a precision target (expected e.g. \"2%\")\n");
+}
