@@ -133,7 +133,7 @@ TEST_CASE("an overloaded station ends on time, bounded, and the report names it"
   CHECK(s["run"]["shed"].get<double>() > 0);
 }
 
-TEST_CASE("--ci adds replications until every class's mean latency is that precise", "[simulate]") {
+TEST_CASE("simulate with --ci adds replications until every class's mean latency is that precise", "[simulate]") {
   Run r = capsim(
       "simulate topologies/voiceassist.json --rps 50 --duration 1m --warmup 10s "
       "--replications 2 --ci 4% --format json");
