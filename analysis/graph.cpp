@@ -13,6 +13,8 @@
 #include <utility>
 #include <variant>
 
+#include "config/json_reader.hpp"
+
 namespace capsim::analysis {
 namespace {
 
@@ -29,18 +31,7 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-std::string child_pointer(const std::string& parent, const std::string& key) {
-  std::string escaped;
-  for (char c : key) {
-    if (c == '~')
-      escaped += "~0";
-    else if (c == '/')
-      escaped += "~1";
-    else
-      escaped += c;
-  }
-  return parent + "/" + escaped;
-}
+using config::child_pointer;
 
 std::string component_pointer(const std::string& name) {
   return child_pointer("/components", name);
@@ -57,7 +48,8 @@ int front_of(const Topology& t, int i) {
   if (i < 0) return -1;
   for (std::size_t k = 0; k < t.components.size(); ++k)
     if (const auto* lb = std::get_if<config::LoadBalancerSpec>(&t.components[k].spec))
-      if (lb->upstream == t.components[static_cast<std::size_t>(i)].name) return static_cast<int>(k);
+      if (lb->upstream == t.components[static_cast<std::size_t>(i)].name)
+        return static_cast<int>(k);
   return -1;
 }
 

@@ -14,16 +14,6 @@ namespace {
 const std::vector<std::string> kFamilies = {"general", "compute",     "memory",
                                             "storage", "accelerated", "burstable"};
 
-std::string in_quotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 bool valid_date(const std::string& s) {
   int y = 0, m = 0, d = 0;
   char tail = 0;

@@ -191,13 +191,15 @@ long long ObjectReader::integer_or(const std::string& key, long long min, long l
   return v ? *v : fallback;
 }
 
-namespace {
 std::string number_text(double v) {
   std::ostringstream s;
   s << v;
   return s.str();
 }
-}  // namespace
+
+std::string in_quotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::optional<double> ObjectReader::number(const std::string& key, double min, double max,
                                            bool required) {

@@ -27,6 +27,9 @@ struct ReadContext {
 std::string json_type_name(const Json& j);
 std::string child_pointer(const std::string& parent, const std::string& key);
 std::string child_pointer(const std::string& parent, std::size_t index);
+// Numbers and names as messages show them: 0.9 (not 0.900000), "name" in quotes.
+std::string number_text(double v);
+std::string in_quotes(const std::string& s);
 
 class ObjectReader {
  public:

@@ -20,16 +20,6 @@ const std::vector<std::string> kRoles = {"primary", "replica", "master", "node",
 constexpr const char* kTargetForms =
     "\"name\", \"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\"";
 
-std::string in_quotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 std::string list_of(const std::vector<std::string>& items) {
   std::string list;
   for (const auto& i : items) list += (list.empty() ? "" : ", ") + in_quotes(i);

@@ -6,10 +6,6 @@
 namespace capsim::config {
 namespace {
 
-std::string in_quotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
 LatencyTarget read_latency(const Json& j, const std::string& ptr, ReadContext& ctx) {
   LatencyTarget t;
   ObjectReader r(j, ptr, ctx);

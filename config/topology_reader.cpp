@@ -685,7 +685,7 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
       if (rs->empty())
         ctx.problem("/requests", "is empty (expected at least one request class)");
       else if (std::fabs(total - 1.0) > 1e-6)
-        ctx.problem("/requests", "shares sum to " + (std::ostringstream() << total).str() +
+        ctx.problem("/requests", "shares sum to " + number_text(total) +
                                      " (expected the request classes' shares to sum to 1)");
     }
   } else {

@@ -26,16 +26,6 @@ namespace {
 constexpr int kPeakHour = 14;  // where a generated daily profile peaks (assumed: mid-afternoon)
 constexpr const char* kMonthExpected = "a month such as \"2026-12\"";
 
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-std::string in_quotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
 // A strictly positive number no larger than `max`.
 std::optional<double> positive(ObjectReader& r, const std::string& key, double max, bool required) {
   const std::string expected = "a number greater than 0 and at most " + number_text(max);

@@ -9,35 +9,12 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support.hpp"
+
 namespace fs = std::filesystem;
-
-namespace {
-
-struct Run {
-  std::string out, err;
-  int status;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs capsim from the repository root (so paths in messages are relative) with `args`.
-Run capsim(const std::string& args) {
-  fs::path tmp = fs::temp_directory_path() / ("capsim-cli-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string cmd = "cd '" CAPSIM_SOURCE_DIR "' && '" CAPSIM_BINARY "' " + args + " >'" +
-                    (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
-  int raw = std::system(cmd.c_str());
-  Run r{slurp(tmp / "out"), slurp(tmp / "err"), WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
-  fs::remove_all(tmp);
-  return r;
-}
-
-}  // namespace
+using capsim::testing::Run;
+using capsim::testing::run_capsim;
+using capsim::testing::slurp;
 
 TEST_CASE("every bad-input fixture gets its documented messages and exit 2", "[cli][fixtures]") {
   fs::path dir = fs::path(CAPSIM_TEST_DIR) / "fixtures" / "bad";
@@ -48,7 +25,7 @@ TEST_CASE("every bad-input fixture gets its documented messages and exit 2", "[c
     expected_file.replace_extension(".expected");
     INFO("fixture " << entry.path().filename().string());
     REQUIRE(fs::exists(expected_file));
-    Run r = capsim("validate tests/fixtures/bad/" + entry.path().filename().string());
+    Run r = run_capsim("validate tests/fixtures/bad/" + entry.path().filename().string());
     CHECK(r.err + "exit " + std::to_string(r.status) + "\n" == slurp(expected_file));
     CHECK(r.status == 2);
     ++checked;
@@ -57,17 +34,17 @@ TEST_CASE("every bad-input fixture gets its documented messages and exit 2", "[c
 }
 
 TEST_CASE("validate reports unreadable paths", "[cli]") {
-  Run missing = capsim("validate no/such/file.json");
+  Run missing = run_capsim("validate no/such/file.json");
   CHECK(missing.status == 2);
   CHECK(missing.err == "no/such/file.json: /: cannot read file: no such file\n1 problem found\n");
-  Run directory = capsim("validate tests/fixtures");
+  Run directory = run_capsim("validate tests/fixtures");
   CHECK(directory.status == 2);
   CHECK(directory.err ==
         "tests/fixtures: /: is a directory (expected a JSON file)\n1 problem found\n");
 }
 
 TEST_CASE("validate accepts every bundled input", "[cli]") {
-  Run r = capsim("validate topologies/*.json experiments/*.json");
+  Run r = run_capsim("validate topologies/*.json experiments/*.json");
   INFO(r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("topologies/voiceassist.json: ok") != std::string::npos);
@@ -100,14 +77,14 @@ TEST_CASE("simulate rejects bad options with one clear line and exit 2", "[cli]"
   };
   for (const auto& c : cases) {
     INFO(c.args);
-    Run r = capsim(c.args);
+    Run r = run_capsim(c.args);
     CHECK(r.status == 2);
     CHECK(r.err == c.err);
   }
 }
 
 TEST_CASE("graph prints DOT that Graphviz accepts, and blast radii as JSON", "[cli]") {
-  Run dot = capsim("graph topologies/voiceassist.json");
+  Run dot = run_capsim("graph topologies/voiceassist.json");
   REQUIRE(dot.status == 0);
   CHECK(dot.out.rfind("digraph", 0) == 0);
   if (std::system("command -v dot >/dev/null 2>&1") == 0) {
@@ -122,7 +99,7 @@ TEST_CASE("graph prints DOT that Graphviz accepts, and blast radii as JSON", "[c
   } else {
     WARN("graphviz's dot is not installed: DOT syntax not checked");
   }
-  Run json = capsim("graph topologies/voiceassist.json --format json");
+  Run json = run_capsim("graph topologies/voiceassist.json --format json");
   REQUIRE(json.status == 0);
   CHECK(json.out.find("\"blast_radius\"") != std::string::npos);
 }

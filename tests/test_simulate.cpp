@@ -13,33 +13,15 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "tests/support.hpp"
+
 namespace fs = std::filesystem;
+using capsim::testing::Run;
+using capsim::testing::run_capsim;
+using capsim::testing::slurp;
 using Json = nlohmann::json;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Run {
-  std::string out, err;
-  int status;
-};
-
-Run capsim(const std::string& args) {
-  fs::path tmp = fs::temp_directory_path() / ("capsim-sim-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string cmd = "cd '" CAPSIM_SOURCE_DIR "' && '" CAPSIM_BINARY "' " + args + " >'" +
-                    (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
-  int raw = std::system(cmd.c_str());
-  Run r{slurp(tmp / "out"), slurp(tmp / "err"), WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
-  fs::remove_all(tmp);
-  return r;
-}
 
 std::vector<std::string> schema_errors(const Json& doc, const fs::path& schema_file) {
   Json schema_json = Json::parse(slurp(schema_file));
@@ -73,7 +55,7 @@ const Json* find_named(const Json& array, const std::string& name) {
 TEST_CASE("simulate writes the four artefacts and a summary that matches its schema",
           "[simulate]") {
   fs::path out = fs::temp_directory_path() / ("capsim-out-" + std::to_string(::getpid()));
-  Run r = capsim(
+  Run r = run_capsim(
       "simulate topologies/voiceassist.json --rps 50 --duration 2m --warmup 30s "
       "--replications 2 --format json --out '" +
       out.string() + "'");
@@ -100,11 +82,11 @@ TEST_CASE("a seed gives the same numbers whatever the number of processes", "[si
   const std::string base =
       "simulate topologies/voiceassist.json --rps 80 --duration 1m --warmup 10s --replications 3 "
       "--format csv --seed 7";
-  Run one = capsim(base + " --jobs 1");
-  Run two = capsim(base + " --jobs 2");
+  Run one = run_capsim(base + " --jobs 1");
+  Run two = run_capsim(base + " --jobs 2");
   REQUIRE(one.status == 0);
   CHECK(one.out == two.out);
-  Run other = capsim(
+  Run other = run_capsim(
       "simulate topologies/voiceassist.json --rps 80 --duration 1m --warmup 10s "
       "--replications 3 --format csv --seed 8");
   CHECK(other.out != one.out);
@@ -119,8 +101,8 @@ TEST_CASE("an overloaded station ends on time, bounded, and the report names it"
       "front": {"kind": "station", "servers": 64, "service": "1ms"},
       "slow": {"kind": "station", "servers": 1, "service": {"dist": "exp", "mean": "10ms"}}},
     "requests": {"r": {"share": 1, "calls": [{"to": "front"}, {"to": "slow"}]}}})";
-  Run r = capsim("simulate '" + topo.string() +
-                 "' --rps 200 --duration 60m --warmup 1s --replications 1 --format json");
+  Run r = run_capsim("simulate '" + topo.string() +
+                     "' --rps 200 --duration 60m --warmup 1s --replications 1 --format json");
   fs::remove(topo);
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -133,8 +115,9 @@ TEST_CASE("an overloaded station ends on time, bounded, and the report names it"
   CHECK(s["run"]["shed"].get<double>() > 0);
 }
 
-TEST_CASE("simulate with --ci adds replications until every class's mean latency is that precise", "[simulate]") {
-  Run r = capsim(
+TEST_CASE("simulate with --ci adds replications until every class's mean latency is that precise",
+          "[simulate]") {
+  Run r = run_capsim(
       "simulate topologies/voiceassist.json --rps 50 --duration 1m --warmup 10s "
       "--replications 2 --ci 4% --format json");
   INFO(r.err);
@@ -153,7 +136,7 @@ TEST_CASE("simulate with --ci adds replications until every class's mean latency
 }
 
 TEST_CASE("a bad --ci is refused", "[simulate]") {
-  Run r = capsim("simulate topologies/voiceassist.json --rps 50 --ci 200%");
+  Run r = run_capsim("simulate topologies/voiceassist.json --rps 50 --ci 200%");
   CHECK(r.status == 2);
   CHECK(r.err == "capsim: --ci: \"200%\" is not a precision target (expected e.g. \"2%\")\n");
 }
