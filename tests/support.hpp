@@ -8,8 +8,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+#include <vector>
 
 namespace capsim::testing {
 
@@ -35,6 +41,29 @@ inline Run run_capsim(const std::string& args) {
   Run r{slurp(tmp / "out"), slurp(tmp / "err"), WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
   fs::remove_all(tmp);
   return r;
+}
+
+// Violations of `doc` against a draft-07 JSON Schema, one line each; empty when it is valid.
+inline std::vector<std::string> schema_errors(const nlohmann::json& doc,
+                                              const nlohmann::json& schema_json) {
+  valijson::Schema schema;
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
+  parser.populateSchema(schema_adapter, schema);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(doc);
+  std::vector<std::string> errors;
+  if (!validator.validate(schema, target, &results)) {
+    valijson::ValidationResults::Error e;
+    while (results.popError(e)) {
+      std::string where;
+      for (const auto& c : e.context) where += c;
+      errors.push_back(where + ": " + e.description);
+    }
+    if (errors.empty()) errors.push_back("invalid");
+  }
+  return errors;
 }
 
 }  // namespace capsim::testing

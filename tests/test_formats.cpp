@@ -14,6 +14,7 @@
 
 #include "config/load.hpp"
 #include "config/units.hpp"
+#include "tests/support.hpp"
 
 namespace fs = std::filesystem;
 using namespace capsim::config;
@@ -71,25 +72,7 @@ std::vector<std::string> read_text(FileKind kind, const std::string& text) {
 
 // Schema violations of `doc`, one line each ("" when valid).
 std::vector<std::string> schema_errors(const Json& doc, FileKind kind) {
-  Json schema_json = parse_file(kSchemas / schema_file(kind));
-  valijson::Schema schema;
-  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
-  parser.populateSchema(schema_adapter, schema);
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(doc);
-  std::vector<std::string> errors;
-  if (!validator.validate(schema, target, &results)) {
-    valijson::ValidationResults::Error e;
-    while (results.popError(e)) {
-      std::string where;
-      for (const auto& c : e.context) where += c;
-      errors.push_back(where + ": " + e.description);
-    }
-    if (errors.empty()) errors.push_back("invalid");
-  }
-  return errors;
+  return capsim::testing::schema_errors(doc, parse_file(kSchemas / schema_file(kind)));
 }
 
 std::vector<fs::path> example_files() {

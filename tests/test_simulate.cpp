@@ -8,10 +8,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
 
 #include "tests/support.hpp"
 
@@ -24,24 +20,7 @@ using Json = nlohmann::json;
 namespace {
 
 std::vector<std::string> schema_errors(const Json& doc, const fs::path& schema_file) {
-  Json schema_json = Json::parse(slurp(schema_file));
-  valijson::Schema schema;
-  valijson::SchemaParser parser;
-  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
-  parser.populateSchema(schema_adapter, schema);
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter doc_adapter(doc);
-  std::vector<std::string> errors;
-  if (!validator.validate(schema, doc_adapter, &results)) {
-    valijson::ValidationResults::Error e;
-    while (results.popError(e)) {
-      std::string where;
-      for (const auto& c : e.context) where += c;
-      errors.push_back(where + ": " + e.description);
-    }
-  }
-  return errors;
+  return capsim::testing::schema_errors(doc, Json::parse(slurp(schema_file)));
 }
 
 const Json* find_named(const Json& array, const std::string& name) {
