@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "models/common.hpp"
+#include "sim/deadlines.hpp"
 
 namespace capsim::models {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 class App final : public sim::Component {
  public:
   App(const config::Component& c, const config::AppSpec& spec, sim::ModelContext& ctx)
-      : ctx_(ctx), timeout_(spec.timeout) {
+      : ctx_(ctx), deadlines_(ctx.engine, spec.timeout, "timeout") {
     int vcpus = c.vcpus > 0 ? c.vcpus : 1;
     // gunicorn design docs: workers = 2 x cores + 1 as the starting point
     workers_ = spec.workers > 0 ? spec.workers : 2 * vcpus + 1;
@@ -53,7 +54,7 @@ class App final : public sim::Component {
 
   void reset_stats(double now) override {
     for (auto& r : replicas_) r.pool->reset_stats(now);
-    timeouts_ = 0;
+    deadlines_.reset_stats();
   }
 
   sim::ComponentReport report(double now) const override {
@@ -69,7 +70,7 @@ class App final : public sim::Component {
       served += r.pool->granted();
       refused += r.pool->rejected();
     }
-    timeouts = static_cast<double>(timeouts_);
+    timeouts = static_cast<double>(deadlines_.expired());
     double n = instances();
     out.utilisation = std::max(cpu, workers) / n;
     out.mean_queue = queue;
@@ -80,6 +81,7 @@ class App final : public sim::Component {
     out.extra["workers_per_replica"] = workers_;
     out.extra["refused"] = refused;
     out.extra["timeouts"] = timeouts;
+    out.turned_away = refused + timeouts;
     return out;
   }
 
@@ -101,39 +103,21 @@ class App final : public sim::Component {
     std::unique_ptr<sim::WorkerPool> pool;
   };
 
-  // Once the worker is ours: CPU, then I/O wait, then nested calls; the first of completion and the
-  // timeout answers the caller, and the worker is released when the work really ends.
+  // Once the worker is ours: CPU, then I/O wait, then nested calls. The first of completion and the
+  // timeout answers the caller; the worker is released when the work really ends.
   void serve(Replica& r, sim::Visit v) {
-    struct Answer {
-      sim::Continuation done;
-      bool sent = false;
-      void operator()(sim::Outcome o) {
-        if (sent) return;
-        sent = true;
-        done(o);
-      }
-    };
-    auto answer = std::make_shared<Answer>(Answer{std::move(v.done)});
-    if (timeout_ > 0) {
-      ctx_.engine.after(timeout_, [this, answer] {
-        if (answer->sent) return;
-        ++timeouts_;
-        (*answer)(sim::Outcome::failure("timeout"));
-      });
-    }
+    sim::Deadlines::Id id = deadlines_.begin(std::move(v.done));
     const sim::CallPlan* call = v.call;
     sim::Request* request = v.request;
-    auto finish = [this, &r, answer](sim::Outcome o) {
+    auto finish = [this, &r, id](sim::Outcome o) {
       r.pool->release();
-      (*answer)(o);
+      deadlines_.answer(id, o);
     };
-    auto nested = [this, request, call, finish]() { ctx_.flow.run_nested(request, *call, finish); };
+    auto nested = [this, request, call, finish] { ctx_.flow.run_nested(request, *call, finish); };
     auto after_cpu = [this, call, nested, finish](bool ok) {
-      if (!ok) {
+      if (!ok)
         finish(sim::Outcome::failure("replica down"));
-        return;
-      }
-      if (call->has_io)
+      else if (call->has_io)
         ctx_.engine.after(call->io(ctx_.rng), nested);
       else
         nested();
@@ -145,10 +129,9 @@ class App final : public sim::Component {
   }
 
   sim::ModelContext ctx_;
-  double timeout_;
+  sim::Deadlines deadlines_;  // gunicorn's `timeout`
   int workers_ = 1;
   int next_ = 0;
-  std::uint64_t timeouts_ = 0;
   std::deque<Replica> replicas_;  // stable addresses: visits hold a Replica&
 };
 

@@ -17,7 +17,13 @@ class LoadBalancer final : public sim::Component {
  public:
   LoadBalancer(const config::Component& c, const config::LoadBalancerSpec& spec,
                sim::ModelContext& ctx)
-      : ctx_(ctx), spec_(spec), upstream_(ctx.topology.index_of(spec.upstream)) {
+      : ctx_(ctx),
+        spec_(spec),
+        balance_(spec.balance == "least_conn"    ? Balance::LeastConn
+                 : spec.balance == "random"      ? Balance::Random
+                 : spec.balance == "two_choices" ? Balance::TwoChoices
+                                                 : Balance::RoundRobin),
+        upstream_(ctx.topology.index_of(spec.upstream)) {
     (void)c;
   }
 
@@ -53,6 +59,7 @@ class LoadBalancer final : public sim::Component {
   }
 
  private:
+  enum class Balance { RoundRobin, LeastConn, Random, TwoChoices };
   struct Server {
     int active = 0;
     std::vector<double> failures;  // times of recent failures
@@ -68,37 +75,37 @@ class LoadBalancer final : public sim::Component {
     return servers_.size() == 1 || servers_[i].down_until <= now;
   }
 
+  // The server for the next try among those not yet tried and not marked down, or -1.
   int pick(const std::vector<bool>& tried, double now) {
     int n = static_cast<int>(servers_.size());
-    std::vector<int> candidates;
-    for (int i = 0; i < n; ++i)
-      if (!tried[i] && available(i, now)) candidates.push_back(i);
-    if (candidates.empty()) return -1;
-    if (spec_.balance == "random") return candidates[ctx_.rng.below(candidates.size())];
-    if (spec_.balance == "two_choices") {
-      int a = candidates[ctx_.rng.below(candidates.size())];
-      int b = candidates[ctx_.rng.below(candidates.size())];
+    auto usable = [&](int i) { return !tried[i] && available(i, now); };
+    if (balance_ == Balance::Random || balance_ == Balance::TwoChoices) {
+      int count = 0;
+      for (int i = 0; i < n; ++i) count += usable(i);
+      if (count == 0) return -1;
+      auto nth_usable = [&](std::size_t k) {
+        for (int i = 0; i < n; ++i)
+          if (usable(i) && k-- == 0) return i;
+        return -1;
+      };
+      int a = nth_usable(ctx_.rng.below(count));
+      if (balance_ == Balance::Random) return a;
+      int b = nth_usable(ctx_.rng.below(count));  // power of two choices: the less loaded
       return servers_[b].active < servers_[a].active ? b : a;
     }
-    if (spec_.balance == "least_conn") {
-      // fewest active connections; ties by round-robin order (nginx)
-      int best = -1;
-      for (int k = 0; k < n; ++k) {
-        int i = (rr_ + k) % n;
-        if (std::find(candidates.begin(), candidates.end(), i) == candidates.end()) continue;
-        if (best < 0 || servers_[i].active < servers_[best].active) best = i;
-      }
-      rr_ = (best + 1) % n;
-      return best;
-    }
+    // round_robin, and least_conn with ties broken in round-robin order (nginx)
+    int best = -1;
     for (int k = 0; k < n; ++k) {
       int i = (rr_ + k) % n;
-      if (std::find(candidates.begin(), candidates.end(), i) != candidates.end()) {
-        rr_ = (i + 1) % n;
-        return i;
+      if (!usable(i)) continue;
+      if (balance_ != Balance::LeastConn) {
+        best = i;
+        break;
       }
+      if (best < 0 || servers_[i].active < servers_[best].active) best = i;
     }
-    return candidates.front();
+    if (best >= 0) rr_ = (best + 1) % n;
+    return best;
   }
 
   void record_failure(int i, double now) {
@@ -153,6 +160,7 @@ class LoadBalancer final : public sim::Component {
 
   sim::ModelContext ctx_;
   config::LoadBalancerSpec spec_;
+  Balance balance_;
   int upstream_;
   std::vector<Server> servers_;
   int rr_ = 0;

@@ -23,8 +23,7 @@ class PgBouncer final : public sim::Component {
       inst.pool = std::make_unique<sim::WorkerPool>(
           ctx.engine, spec.default_pool_size,
           std::optional<long long>(std::max(0, spec.max_client_conn - spec.default_pool_size)),
-          spec.query_wait_timeout);
-      inst.reserve = std::make_unique<sim::WorkerPool>(ctx.engine, spec.reserve_pool_size, 0);
+          spec.query_wait_timeout, spec.reserve_pool_size, spec.reserve_pool_timeout);
       instances_.push_back(std::move(inst));
     }
   }
@@ -46,7 +45,6 @@ class PgBouncer final : public sim::Component {
   void reset_stats(double now) override {
     for (auto& i : instances_) {
       i.pool->reset_stats(now);
-      i.reserve->reset_stats(now);
       i.host->reset_stats(now);
     }
   }
@@ -59,12 +57,12 @@ class PgBouncer final : public sim::Component {
     for (const auto& i : instances_) {
       cpu = std::max(cpu, i.host->utilisation(now));
       pool = std::max(pool, i.pool->utilisation(now));
-      served += i.pool->granted() + i.reserve->granted();
+      served += i.pool->granted();
       wait += i.pool->mean_wait() * i.pool->granted();
       waited += i.pool->waited();
       timeouts += i.pool->timed_out();
       refused += i.pool->rejected();
-      reserve += i.reserve->granted();
+      reserve += i.pool->reserve_granted();
       r.mean_queue += i.pool->mean_queue(now);
       r.max_queue = std::max(r.max_queue, i.pool->max_queue());
     }
@@ -76,6 +74,7 @@ class PgBouncer final : public sim::Component {
     r.extra["pool_waits"] = waited;
     r.extra["query_wait_timeouts"] = timeouts;
     r.extra["refused"] = refused;
+    r.turned_away = refused + timeouts;
     r.extra["reserve_used"] = reserve;
     return r;
   }
@@ -84,7 +83,7 @@ class PgBouncer final : public sim::Component {
     (void)now;
     double busy = 0, waiting = 0;
     for (const auto& i : instances_) {
-      busy += i.pool->busy() + i.reserve->busy();
+      busy += i.pool->busy();
       waiting += static_cast<double>(i.pool->waiting());
     }
     out.emplace_back("server_connections_busy", busy);
@@ -94,39 +93,17 @@ class PgBouncer final : public sim::Component {
  private:
   struct Instance {
     sim::Host* host;
-    std::unique_ptr<sim::WorkerPool> pool, reserve;
+    std::unique_ptr<sim::WorkerPool> pool;  // default_pool_size + reserve_pool_size connections
   };
 
   void take_connection(Instance& inst, sim::Visit v) {
-    // A waiter still queued after reserve_pool_timeout takes a reserve connection if one is free.
-    struct Race {
-      bool settled = false;
-      sim::Visit visit;
-    };
-    auto race = std::make_shared<Race>(Race{false, std::move(v)});
-    if (spec_.reserve_pool_size > 0) {
-      ctx_.engine.after(spec_.reserve_pool_timeout, [this, &inst, race] {
-        if (race->settled || inst.reserve->busy() >= inst.reserve->slots()) return;
-        race->settled = true;
-        inst.reserve->acquire(
-            [this, &inst, race](sim::WorkerPool::Result) { query(*inst.reserve, race->visit); });
-      });
-    }
-    inst.pool->acquire([this, &inst, race](sim::WorkerPool::Result r) {
-      if (race->settled) {  // served by the reserve pool meanwhile: hand the connection back
-        if (r == sim::WorkerPool::Result::Granted) inst.pool->release();
-        return;
-      }
-      race->settled = true;
-      if (r == sim::WorkerPool::Result::QueueFull) {
-        race->visit.done(sim::Outcome::failure("max_client_conn reached"));
-        return;
-      }
-      if (r == sim::WorkerPool::Result::TimedOut) {
-        race->visit.done(sim::Outcome::failure("query_wait_timeout"));
-        return;
-      }
-      query(*inst.pool, race->visit);
+    inst.pool->acquire([this, &inst, v = std::move(v)](sim::WorkerPool::Result r) {
+      if (r == sim::WorkerPool::Result::QueueFull)
+        v.done(sim::Outcome::failure("max_client_conn reached"));
+      else if (r == sim::WorkerPool::Result::TimedOut)
+        v.done(sim::Outcome::failure("query_wait_timeout"));
+      else
+        query(*inst.pool, v);
     });
   }
 

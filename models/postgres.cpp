@@ -52,6 +52,8 @@ class Postgres final : public sim::Component {
           n.connections->mean_busy(now);
     }
     r.throughput = served / std::max(1e-9, now - ctx_.measure_from);
+    for (const Node& n : nodes_) r.turned_away += n.connections->rejected();
+    r.extra["refused_connections"] = r.turned_away;
     return r;
   }
 
@@ -78,12 +80,12 @@ class Postgres final : public sim::Component {
         return;
       }
       double demand = v.call->has_demand ? v.call->demand(ctx_.rng) : 0;
-      auto finish = [this, &n, v](bool ok) {
+      auto finish = [this, &n, v = std::move(v)](bool ok) {
         n.connections->release();
         v.done(ok ? sim::Outcome{} : sim::Outcome::failure("database down"));
       };
       if (demand > 0)
-        n.host->compute(demand, finish);
+        n.host->compute(demand, std::move(finish));
       else
         finish(true);
     });

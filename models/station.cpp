@@ -30,7 +30,9 @@ class Station final : public sim::Component {
           return;
         }
         bool miss = v.call->hit_ratio >= 0 && ctx_.rng.uniform() >= v.call->hit_ratio;
-        ctx_.flow.run_nested(v.request, *v.call, [this, v, miss](sim::Outcome o) {
+        sim::Request* request = v.request;
+        const sim::CallPlan& call = *v.call;
+        ctx_.flow.run_nested(request, call, [this, v = std::move(v), miss](sim::Outcome o) {
           servers_.release();
           o.miss = o.ok && miss;
           v.done(o);
@@ -49,6 +51,7 @@ class Station final : public sim::Component {
     r.mean_wait = servers_.mean_wait();
     r.throughput = servers_.granted() / std::max(1e-9, now - ctx_.measure_from);
     r.extra["rejected"] = static_cast<double>(servers_.rejected());
+    r.turned_away = r.extra["rejected"];
     return r;
   }
 

@@ -35,8 +35,8 @@ std::string notes(const sim::ComponentSummary& c) {
   for (const auto& [key, e] : c.extra) {
     if (e.mean == 0) continue;
     if (key == "refused" || key == "rejected" || key == "query_wait_timeouts" ||
-        key == "timeouts" || key == "pool_waits" || key == "retries" || key == "bad_gateway" ||
-        key == "jobs_failed")
+        key == "timeouts" || key == "refused_connections" || key == "pool_waits" ||
+        key == "retries" || key == "bad_gateway" || key == "jobs_failed")
       n += fmt::format("{}{} {:.0f}", n.empty() ? "" : ", ", key, e.mean);
     else if (key == "job_latency_p95")
       n += fmt::format("{}job p95 {}", n.empty() ? "" : ", ", config::format_duration(e.mean));
@@ -95,6 +95,7 @@ Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
                                {"max_queue", c.max_queue},
                                {"mean_wait_s", estimate_json(c.mean_wait)},
                                {"throughput_rps", estimate_json(c.throughput)},
+                               {"turned_away", estimate_json(c.turned_away)},
                                {"saturated", c.saturated},
                                {"extra", extra}});
   }

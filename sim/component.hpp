@@ -56,8 +56,9 @@ struct Visit {
 struct ComponentReport {
   double utilisation = 0;  // busiest resource the component has, 0..1
   double mean_queue = 0, max_queue = 0;
-  double mean_wait = 0;   // waiting for a worker / connection / slot
-  double throughput = 0;  // visits served per second
+  double mean_wait = 0;    // waiting for a worker / connection / slot
+  double throughput = 0;   // visits served per second
+  double turned_away = 0;  // visits refused or timed out: the component cannot keep up
   int instances = 1;
   std::map<std::string, double> extra;  // kind-specific figures ("pool_waits", ...)
 };

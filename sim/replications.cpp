@@ -43,6 +43,7 @@ Json to_wire(const ReplicationResult& r) {
                                {"max_queue", p.max_queue},
                                {"mean_wait", p.mean_wait},
                                {"throughput", p.throughput},
+                               {"turned_away", p.turned_away},
                                {"instances", p.instances},
                                {"extra", p.extra}});
   }
@@ -77,6 +78,7 @@ ReplicationResult from_wire(const Json& j) {
     c.report.max_queue = cj.at("max_queue").get<double>();
     c.report.mean_wait = cj.at("mean_wait").get<double>();
     c.report.throughput = cj.at("throughput").get<double>();
+    c.report.turned_away = cj.at("turned_away").get<double>();
     c.report.instances = cj.at("instances").get<int>();
     c.report.extra = cj.at("extra").get<std::map<std::string, double>>();
     r.components.push_back(std::move(c));
@@ -205,7 +207,7 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     cs.name = first.components[i].name;
     cs.kind = first.components[i].kind;
     cs.instances = first.components[i].report.instances;
-    std::vector<double> util, queue, wait, tput;
+    std::vector<double> util, queue, wait, tput, away;
     std::map<std::string, std::vector<double>> extra;
     for (const auto& r : results) {
       const auto& p = r.components[i].report;
@@ -213,6 +215,7 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
       queue.push_back(p.mean_queue);
       wait.push_back(p.mean_wait);
       tput.push_back(p.throughput);
+      away.push_back(p.turned_away);
       cs.max_queue = std::max(cs.max_queue, p.max_queue);
       for (const auto& [k, v] : p.extra) extra[k].push_back(v);
     }
@@ -220,12 +223,10 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     cs.mean_queue = estimate(queue);
     cs.mean_wait = estimate(wait);
     cs.throughput = estimate(tput);
+    cs.turned_away = estimate(away);
     for (auto& [k, v] : extra) cs.extra[k] = estimate(v);
     // Saturated: busy nearly all the time, or already turning work away.
-    bool turning_away = false;
-    for (const char* k : {"refused", "rejected", "query_wait_timeouts", "timeouts"})
-      if (cs.extra.count(k) && cs.extra[k].mean > 0) turning_away = true;
-    cs.saturated = cs.utilisation.mean >= 0.95 || turning_away;
+    cs.saturated = cs.utilisation.mean >= 0.95 || cs.turned_away.mean > 0;
     s.components.push_back(std::move(cs));
   }
   std::vector<const ComponentSummary*> busiest;

@@ -31,7 +31,7 @@ struct ClassSummary {
 struct ComponentSummary {
   std::string name, kind;
   int instances = 1;
-  Estimate utilisation, mean_queue, mean_wait, throughput;
+  Estimate utilisation, mean_queue, mean_wait, throughput, turned_away;
   double max_queue = 0;
   std::map<std::string, Estimate> extra;
   bool saturated = false;

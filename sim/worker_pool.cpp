@@ -5,72 +5,97 @@
 namespace capsim::sim {
 
 WorkerPool::WorkerPool(Engine& engine, int slots, std::optional<long long> queue_limit,
-                       double wait_timeout)
-    : engine_(engine), slots_(slots), queue_limit_(queue_limit), wait_timeout_(wait_timeout) {}
+                       double wait_timeout, int reserve, double reserve_after)
+    : engine_(engine),
+      slots_(slots),
+      queue_limit_(queue_limit),
+      wait_timeout_(wait_timeout),
+      reserve_(reserve),
+      reserve_after_(reserve_after) {}
 
-void WorkerPool::grant(Waiter& w, double now) {
+bool WorkerPool::fits(double since, double now) const {
+  return busy_ < slots_ || (busy_ < slots_ + reserve_ && since + reserve_after_ <= now);
+}
+
+void WorkerPool::grant(Callback& granted, double since, double now) {
+  if (busy_ >= slots_) ++reserve_granted_;
   ++busy_;
   busy_level_.set(now, busy_);
   ++granted_;
-  wait_sum_ += now - w.since;
-  if (now > w.since) ++waited_;
-  w.settled = true;
-  w.granted(Result::Granted);
+  wait_sum_ += now - since;
+  if (now > since) ++waited_;
+  granted(Result::Granted);
 }
 
 void WorkerPool::acquire(Callback granted) {
   double now = engine_.now();
-  if (busy_ < slots_ && waiting_ == 0) {
-    Waiter w{std::move(granted), now};
-    grant(w, now);
+  if (queue_.empty() && fits(now, now)) {
+    grant(granted, now, now);
     return;
   }
-  if (queue_limit_ && static_cast<long long>(waiting_) >= *queue_limit_) {
+  if (queue_limit_ && static_cast<long long>(queue_.size()) >= *queue_limit_) {
     ++rejected_;
     granted(Result::QueueFull);
     return;
   }
-  auto w = std::make_shared<Waiter>(Waiter{std::move(granted), now});
-  queue_.push_back(w);
-  ++waiting_;
-  queue_level_.set(now, static_cast<double>(waiting_));
-  if (wait_timeout_ > 0) {
-    engine_.after(wait_timeout_, [this, w] {
-      if (w->settled) return;
-      w->settled = true;
-      --waiting_;
-      ++timed_out_;
-      queue_level_.set(engine_.now(), static_cast<double>(waiting_));
-      w->granted(Result::TimedOut);
-    });
-  }
+  queue_.push_back(Waiter{std::move(granted), now});
+  queue_level_.set(now, static_cast<double>(queue_.size()));
+  arm(now);
 }
 
 void WorkerPool::release() {
-  double now = engine_.now();
   --busy_;
+  double now = engine_.now();
   busy_level_.set(now, busy_);
-  while (busy_ < slots_ && !queue_.empty()) {
-    auto w = std::move(queue_.front());
+  serve(now);
+}
+
+void WorkerPool::serve(double now) {
+  while (!queue_.empty()) {
+    Waiter& front = queue_.front();
+    bool expired = wait_timeout_ > 0 && front.since + wait_timeout_ <= now;
+    if (!expired && !fits(front.since, now)) break;
+    // Take the waiter off the queue before calling it: its callback may acquire or release again.
+    Waiter w = std::move(front);
     queue_.pop_front();
-    if (w->settled) continue;  // timed out earlier
-    --waiting_;
-    queue_level_.set(now, static_cast<double>(waiting_));
-    grant(*w, now);
+    queue_level_.set(now, static_cast<double>(queue_.size()));
+    if (expired) {
+      ++timed_out_;
+      w.granted(Result::TimedOut);
+    } else {
+      grant(w.granted, w.since, now);
+    }
   }
+  arm(now);
+}
+
+void WorkerPool::arm(double now) {
+  if (armed_ || queue_.empty()) return;
+  const Waiter& front = queue_.front();
+  double next = -1;
+  if (wait_timeout_ > 0) next = front.since + wait_timeout_;
+  // The reserve threshold matters only while a reserve slot is free to take.
+  double reserve_at = front.since + reserve_after_;
+  if (busy_ < slots_ + reserve_ && reserve_at > now && (next < 0 || reserve_at < next))
+    next = reserve_at;
+  if (next < 0) return;
+  armed_ = true;
+  engine_.at(next, [this] {
+    armed_ = false;
+    serve(engine_.now());
+  });
 }
 
 void WorkerPool::set_slots(int slots) {
   slots_ = slots;
-  ++busy_;  // release() grants waiters while there is room; balance its decrement
-  release();
+  serve(engine_.now());
 }
 
 void WorkerPool::reset_stats(double now) {
   busy_level_.reset(now);
   queue_level_.reset(now);
   wait_sum_ = 0;
-  granted_ = waited_ = rejected_ = timed_out_ = 0;
+  granted_ = waited_ = rejected_ = timed_out_ = reserve_granted_ = 0;
 }
 
 }  // namespace capsim::sim

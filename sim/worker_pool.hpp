@@ -1,12 +1,16 @@
 // A fixed number of slots (workers, connections, servers) taken FCFS by waiters, with an optional
-// limit on waiting places and an optional wait timeout. The building block of every kind: gunicorn
-// workers, PgBouncer's server pool, Postgres connections, a station's servers.
+// limit on waiting places, an optional wait timeout, and optional reserve slots that only a waiter
+// who has waited `reserve_after` may take (PgBouncer's reserve_pool_size / reserve_pool_timeout).
+// The building block of every kind: gunicorn workers, PgBouncer's server pool, Postgres
+// connections, a station's servers.
+//
+// Waiters are served in arrival order, so the oldest is always at the front: the only waiter whose
+// timeout or reserve threshold can come due next. One timer for the front serves the whole queue.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <optional>
 
 #include "sim/stats.hpp"
@@ -20,16 +24,17 @@ class WorkerPool {
   enum class Result { Granted, QueueFull, TimedOut };
   using Callback = std::function<void(Result)>;
 
-  // queue_limit: waiting places (nullopt = unlimited); wait_timeout: 0 = wait forever.
+  // queue_limit: waiting places (nullopt = unlimited); wait_timeout: 0 = wait forever;
+  // reserve: extra slots for waiters that have waited at least reserve_after.
   WorkerPool(Engine& engine, int slots, std::optional<long long> queue_limit = std::nullopt,
-             double wait_timeout = 0);
+             double wait_timeout = 0, int reserve = 0, double reserve_after = 0);
 
   void acquire(Callback granted);
   void release();
-  void set_slots(int slots);  // autoscaling, reserve pools; extra waiters start at once
+  void set_slots(int slots);  // autoscaling; waiters that now fit start at once
   int slots() const { return slots_; }
   int busy() const { return busy_; }
-  std::size_t waiting() const { return waiting_; }
+  std::size_t waiting() const { return queue_.size(); }
 
   void reset_stats(double now);
   double utilisation(double now) const { return slots_ ? busy_level_.mean(now) / slots_ : 0; }
@@ -41,24 +46,30 @@ class WorkerPool {
   std::uint64_t waited() const { return waited_; }  // granted after waiting
   std::uint64_t rejected() const { return rejected_; }
   std::uint64_t timed_out() const { return timed_out_; }
+  std::uint64_t reserve_granted() const { return reserve_granted_; }
 
  private:
   struct Waiter {
     Callback granted;
     double since;
-    bool settled = false;
   };
-  void grant(Waiter& w, double now);
+  bool fits(double since, double now) const;
+  void grant(Callback& granted, double since, double now);
+  void serve(double now);  // grant or expire front waiters, then arm the timer for the next one
+  void arm(double now);
+
   Engine& engine_;
   int slots_;
   std::optional<long long> queue_limit_;
   double wait_timeout_;
+  int reserve_;
+  double reserve_after_;
   int busy_ = 0;
-  std::size_t waiting_ = 0;  // live waiters (the deque may hold settled ones)
-  std::deque<std::shared_ptr<Waiter>> queue_;
+  bool armed_ = false;
+  std::deque<Waiter> queue_;
   TimeWeighted busy_level_, queue_level_;
   double wait_sum_ = 0;
-  std::uint64_t granted_ = 0, waited_ = 0, rejected_ = 0, timed_out_ = 0;
+  std::uint64_t granted_ = 0, waited_ = 0, rejected_ = 0, timed_out_ = 0, reserve_granted_ = 0;
 };
 
 }  // namespace capsim::sim

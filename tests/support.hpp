@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +65,38 @@ inline std::vector<std::string> schema_errors(const nlohmann::json& doc,
     if (errors.empty()) errors.push_back("invalid");
   }
   return errors;
+}
+
+// Runs `body` in a forked child and returns what it returned. SimGrid allows one engine per
+// process, so a test that builds an Engine itself runs it here, keeping the test process
+// engine-free.
+template <typename Body>
+std::string in_child_process(Body body) {
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = body();
+    std::size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;)
+    out.append(buffer, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out += "\n(child failed)";
+  return out;
 }
 
 }  // namespace capsim::testing
