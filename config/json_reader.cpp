@@ -113,6 +113,14 @@ std::string ObjectReader::string_or(const std::string& key, std::string fallback
   return v ? *v : fallback;
 }
 
+std::string ObjectReader::required_string(const std::string& key, const std::string& expected) {
+  if (!raw(key)) {
+    if (object_) missing(key, expected);
+    return "";
+  }
+  return string_or(key, "");
+}
+
 std::optional<std::string> ObjectReader::choice(const std::string& key,
                                                 const std::vector<std::string>& allowed,
                                                 bool required) {

@@ -54,6 +54,8 @@ class ObjectReader {
 
   std::optional<std::string> string(const std::string& key, bool required = false);
   std::string string_or(const std::string& key, std::string fallback);
+  // A string the object must have: "missing required key ... (expected <expected>)" when absent.
+  std::string required_string(const std::string& key, const std::string& expected);
   std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& allowed,
                                     bool required = false);
   std::string choice_or(const std::string& key, const std::vector<std::string>& allowed,

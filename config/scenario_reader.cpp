@@ -203,8 +203,7 @@ Scenario read_scenario(const Json& j, ReadContext& ctx) {
   s.file = ctx.file;
   ObjectReader r(j, "", ctx);
   if (!r.valid()) return s;
-  s.name = r.string_or("name", "");
-  if (s.name.empty() && !r.has("name")) r.missing("name", "a name for the scenario");
+  s.name = r.required_string("name", "a name for the scenario");
   s.description = r.string_or("description", "");
   if (r.has("duration")) s.duration = r.duration("duration");
   const Json* actions = r.raw("actions");

@@ -189,9 +189,7 @@ StationSpec read_station(ObjectReader& r) {
 
 LoadBalancerSpec read_load_balancer(ObjectReader& r) {
   LoadBalancerSpec s;
-  s.upstream = r.string_or("upstream", "");
-  if (s.upstream.empty() && !r.has("upstream"))
-    r.missing("upstream", "the name of the component it balances over");
+  s.upstream = r.required_string("upstream", "the name of the component it balances over");
   s.balance =
       r.choice_or("balance", {"round_robin", "least_conn", "random", "two_choices"}, s.balance);
   s.max_fails = static_cast<int>(r.integer_or("max_fails", 0, 1000000, s.max_fails));
@@ -217,9 +215,7 @@ AppSpec read_app(ObjectReader& r) {
 
 PgBouncerSpec read_pgbouncer(ObjectReader& r) {
   PgBouncerSpec s;
-  s.server = r.string_or("server", "");
-  if (s.server.empty() && !r.has("server"))
-    r.missing("server", "the name of the postgres component");
+  s.server = r.required_string("server", "the name of the postgres component");
   s.pool_mode = r.choice_or("pool_mode", {"session", "transaction", "statement"}, s.pool_mode);
   s.default_pool_size =
       static_cast<int>(r.integer_or("default_pool_size", 1, 100000, s.default_pool_size));
@@ -311,8 +307,7 @@ QdrantSpec read_qdrant(ObjectReader& r) {
 
 WorkerQueueSpec read_worker_queue(ObjectReader& r) {
   WorkerQueueSpec s;
-  s.broker = r.string_or("broker", "");
-  if (s.broker.empty() && !r.has("broker")) r.missing("broker", "the name of the redis component");
+  s.broker = r.required_string("broker", "the name of the redis component");
   s.workers = static_cast<int>(r.integer_or("workers", 1, 100000, s.workers));
   s.concurrency = static_cast<int>(r.integer_or("concurrency", 1, 100000, s.concurrency));
   s.attempts = static_cast<int>(r.integer_or("attempts", 1, 1000, s.attempts));
@@ -453,8 +448,7 @@ Call read_call(const Json& j, const std::string& ptr, ReadContext& ctx, int dept
   c.pointer = ptr;
   ObjectReader r(j, ptr, ctx);
   if (!r.valid()) return c;
-  c.to = r.string_or("to", "");
-  if (c.to.empty() && !r.has("to")) r.missing("to", "the name of the component called");
+  c.to = r.required_string("to", "the name of the component called");
   c.op = r.string_or("op", "");
   c.query = r.choice_or("query", {"read", "write"}, "");
   auto cpu = distribution_field(r, "cpu");
@@ -609,8 +603,7 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
   t.file = ctx.file;
   ObjectReader r(j, "", ctx);
   if (!r.valid()) return t;
-  t.name = r.string_or("name", "");
-  if (t.name.empty() && !r.has("name")) r.missing("name", "a name for the system");
+  t.name = r.required_string("name", "a name for the system");
   r.string("description");
   if (const Json* z = r.raw("zones")) {
     if (expect_array(*z, "/zones", ctx, "an array of zone names")) {

@@ -308,8 +308,7 @@ Traffic read_traffic(const Json& j, ReadContext& ctx) {
   t.weekly.fill(1.0);
   ObjectReader r(j, "", ctx);
   if (!r.valid()) return t;
-  t.name = r.string_or("name", "");
-  if (t.name.empty() && !r.has("name")) r.missing("name", "a name for the traffic curve");
+  t.name = r.required_string("name", "a name for the traffic curve");
   t.description = r.string_or("description", "");
   auto start = month_field(r, "start", true);
   if (start) t.start_month = *start;
