@@ -38,6 +38,13 @@ int simulate(const SimulateOptions& o, const Common& common) {
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
   config::Topology topology = load_checked_topology(o.topology, catalog ? &*catalog : nullptr);
+  std::optional<config::Slo> slo;
+  if (!o.slo.empty()) {
+    slo = config::load_slo(o.slo);
+    config::ReadContext ctx{o.slo, {}};
+    config::check_slo_against(*slo, topology, ctx);
+    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+  }
 
   sim::LoadSpec load;
   output::RunInfo info;
@@ -93,6 +100,10 @@ int simulate(const SimulateOptions& o, const Common& common) {
     };
   sim::RunSummary summary = sim::run_replications(topology, load, run, plan);
   if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
+  if (slo) {
+    info.slo_file = o.slo;
+    info.slo = analysis::check_slo(*slo, summary);
+  }
 
   if (!common.out.empty()) {
     nlohmann::json inputs = {
@@ -113,7 +124,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
     std::cout << output::summary_markdown(summary, info);
   else
     std::cout << output::summary_table(summary, info);
-  return kOk;
+  return info.slo && !info.slo->pass ? kSloBreached : kOk;
 }
 
 }  // namespace capsim::cli

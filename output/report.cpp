@@ -100,6 +100,17 @@ Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
                                {"extra", extra}});
   }
   j["saturated"] = s.saturated;
+  if (info.slo) {
+    Json checks = Json::array();
+    for (const auto& c : info.slo->checks)
+      checks.push_back({{"subject", c.subject},
+                        {"value", c.value},
+                        {"ci95", c.half_width},
+                        {"target", c.target},
+                        {"pass", c.pass},
+                        {"uncertain", c.uncertain}});
+    j["slo"] = {{"file", info.slo_file}, {"pass", info.slo->pass}, {"checks", checks}};
+  }
   return j;
 }
 
@@ -137,6 +148,18 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
     out += "\nsaturated: ";
     for (std::size_t i = 0; i < s.saturated.size(); ++i) out += (i ? ", " : "") + s.saturated[i];
     out += " (utilisation >= 95% or turning work away)\n";
+  }
+  if (info.slo) {
+    out += fmt::format("\nSLO {}: {}\n", info.slo_file, info.slo->pass ? "met" : "MISSED");
+    for (const auto& c : info.slo->checks) {
+      if (c.pass && !c.uncertain) continue;
+      auto show = [&](double x) {
+        return c.is_latency ? config::format_duration(x) : fmt::format("{:.2f}%", x * 100);
+      };
+      out += fmt::format("  {:<4} {:<28} {:>9} ±{:<9} target {}{}\n", c.pass ? "ok" : "FAIL",
+                         c.subject, show(c.value), show(c.half_width), show(c.target),
+                         c.uncertain ? " (within the CI: more replications would settle it)" : "");
+    }
   }
   return out;
 }

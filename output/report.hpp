@@ -3,8 +3,10 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "analysis/slo_check.hpp"
 #include "sim/replications.hpp"
 
 namespace capsim::output {
@@ -17,6 +19,8 @@ struct RunInfo {
   std::string load_source;  // "--rps 200" or "traffic.json at 2027-06 (peak)"
   double rps = 0;
   std::string arrival = "poisson";
+  std::string slo_file;                     // with --slo
+  std::optional<analysis::SloVerdict> slo;  // the run against it
 };
 
 nlohmann::json summary_json(const sim::RunSummary& s, const RunInfo& info);

@@ -119,3 +119,37 @@ TEST_CASE("a bad --ci is refused", "[simulate]") {
   CHECK(r.status == 2);
   CHECK(r.err == "capsim: --ci: \"200%\" is not a precision target (expected e.g. \"2%\")\n");
 }
+
+TEST_CASE("simulate --slo: exit 0 when the run meets it, 3 when it misses, with the checks",
+          "[simulate][slo]") {
+  Run met = run_capsim(
+      "simulate topologies/voiceassist.json --rps 50 --duration 1m --warmup 10s --replications 2 "
+      "--slo experiments/slo-default.json --format json");
+  INFO(met.err);
+  REQUIRE(met.status == 0);
+  Json s = Json::parse(met.out);
+  CHECK(s["slo"]["pass"] == true);
+  CHECK(schema_errors(s, fs::path(CAPSIM_SOURCE_DIR) / "topologies/schema/summary.schema.json")
+            .empty());
+  // A p95 target for every class, its error rate, and every component's utilisation are checked.
+  CHECK(s["slo"]["checks"].size() == 3 * 2 + 7);
+
+  // At the curve's last peak the three app replicas saturate (1,139 rps for ~9 cores of CPU).
+  Run missed = run_capsim(
+      "simulate topologies/voiceassist.json --traffic experiments/voiceassist-growth.json --at "
+      "2027-06 "
+      "--duration 1m --warmup 10s --replications 2 --slo experiments/slo-default.json");
+  CHECK(missed.status == 3);
+  CHECK(missed.out.find("SLO experiments/slo-default.json: MISSED") != std::string::npos);
+  CHECK(missed.out.find("FAIL api utilisation") != std::string::npos);
+}
+
+TEST_CASE("simulate --slo naming a request class the topology lacks is bad input", "[simulate][slo]") {
+  Run r = run_capsim(
+      "simulate topologies/voiceassist.json --rps 50 --slo tests/fixtures/slo-unknown-class.json");
+  CHECK(r.status == 2);
+  CHECK(
+      r.err ==
+      "tests/fixtures/slo-unknown-class.json: /classes/profil: unknown request class \"profil\" in "
+      "topologies/voiceassist.json (did you mean \"profile\"?)\n");
+}
