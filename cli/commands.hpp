@@ -39,6 +39,8 @@ struct SimulateOptions {
   std::string topology, traffic, at, scenario, slo, catalog;
   double rps = 0;
   std::string duration = "10m", warmup = "1m", sample_interval = "10s", ci;
+  std::string profile = "peak";  // peak | day
+  bool duration_given = false;
   unsigned long long seed = 1;
   int replications = 5, processes = 0;
 };

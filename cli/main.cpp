@@ -41,7 +41,15 @@ int main(int argc, char** argv) {
   traffic_opt->excludes(rps_opt);
   sim_cmd->add_option("--at", s.at,
                       "Period of the growth curve to simulate (YYYY-MM), at its peak");
-  sim_cmd->add_option("--duration", s.duration, "Measured simulated time")->capture_default_str();
+  auto* duration_opt = sim_cmd->add_option("--duration", s.duration,
+                                           "Measured simulated time (10m; 24h with --profile day)");
+  sim_cmd
+      ->add_option(
+          "--profile", s.profile,
+          "peak: the period's peak rate, constant; day: a whole day of the traffic's daily "
+          "profile on its busiest weekday, so that autoscalers act")
+      ->check(CLI::IsMember({"peak", "day"}))
+      ->capture_default_str();
   sim_cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")
       ->capture_default_str();
   sim_cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str();
@@ -65,6 +73,7 @@ int main(int argc, char** argv) {
     int status = app.exit(e);
     return status == 0 ? kOk : kBadInput;
   }
+  s.duration_given = duration_opt->count() > 0;
   try {
     if (*validate_cmd) return validate(v, common);
     if (*graph_cmd) return graph(g, common);

@@ -2,6 +2,7 @@
 // open Poisson (or MMPP) load, reported per request class and per component.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -63,9 +64,19 @@ int simulate(const SimulateOptions& o, const Common& common) {
                          config::format_month(periods.back()) + ")");
       month = *m;
     }
-    load.rps = traffic.peak_rps(month);
     load.arrival = traffic.arrival;
-    info.load_source = o.traffic + " at " + config::format_month(month) + " (peak)";
+    if (o.profile == "day") {
+      // The busiest weekday of the month, hour by hour (one-off events are left out).
+      load.rps =
+          traffic.mean_rps(month) * *std::max_element(traffic.weekly.begin(), traffic.weekly.end());
+      load.hourly.assign(traffic.hourly.begin(), traffic.hourly.end());
+      info.load_source = o.traffic + " at " + config::format_month(month) + " (a day, mean rate)";
+    } else {
+      load.rps = traffic.peak_rps(month);
+      info.load_source = o.traffic + " at " + config::format_month(month) + " (peak)";
+    }
+  } else if (o.profile == "day") {
+    throw UsageError("--profile day: needs a daily profile (expected --traffic FILE)");
   } else if (o.rps > 0) {
     if (!std::isfinite(o.rps) || o.rps > 1e7)
       throw UsageError("--rps: " + std::to_string(o.rps) +
@@ -80,8 +91,10 @@ int simulate(const SimulateOptions& o, const Common& common) {
   info.arrival = load.arrival.process;
 
   sim::RunSpec run;
-  run.duration = duration_option("--duration", o.duration, false);
+  run.duration = duration_option(
+      "--duration", o.duration_given || o.profile != "day" ? o.duration : "24h", false);
   run.warmup = duration_option("--warmup", o.warmup, true);
+  load.day_starts_at = run.warmup;
   run.sample_interval = duration_option("--sample-interval", o.sample_interval, false);
   run.seed = o.seed;
   sim::ReplicationPlan plan;

@@ -3,37 +3,58 @@
 // (refused beyond it); a worker's CPU work is processor-shared over the replica's vCPUs, and it
 // holds the worker while its nested calls run. A request running longer than `timeout` fails (the
 // gunicorn arbiter kills silent workers after `timeout`, default 30 s).
+//
+// With an autoscaler (sim/autoscaler.hpp) the replica count changes while it runs: a new replica
+// serves after its start-up delay (pod start-up and readiness), a removed one takes no new work
+// and finishes what it holds. Machines for the policy's maximum are made up front (SimGrid's
+// platform is sealed before the run); the first `ready` of them serve.
 #include <deque>
+#include <optional>
+#include <type_traits>
+#include <variant>
 
 #include "models/common.hpp"
+#include "sim/autoscaler.hpp"
 #include "sim/deadlines.hpp"
 
 namespace capsim::models {
 namespace {
 
-class App final : public sim::Component {
+class App final : public sim::Component, public sim::Scalable {
  public:
   App(const config::Component& c, const config::AppSpec& spec, sim::ModelContext& ctx)
       : ctx_(ctx), deadlines_(ctx.engine, spec.timeout, "timeout") {
     int vcpus = c.vcpus > 0 ? c.vcpus : 1;
     // gunicorn design docs: workers = 2 x cores + 1 as the starting point
     workers_ = spec.workers > 0 ? spec.workers : 2 * vcpus + 1;
-    for (int i = 0; i < spec.replicas; ++i) {
+    vcpus_ = vcpus;
+    int most = std::max(spec.replicas, max_replicas(spec.autoscale));
+    for (int i = 0; i < most; ++i) {
       Replica r{&ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", vcpus, workers_),
                 std::make_unique<sim::WorkerPool>(ctx.engine, workers_, spec.backlog)};
       replicas_.push_back(std::move(r));
     }
+    startup_ = startup_delay(spec.autoscale);
+    ready_ = desired_ = spec.replicas;
+    if (sim::ScalingDecision(spec.autoscale).enabled()) {
+      // Start inside the policy's bounds, as a Deployment under an HPA does.
+      ready_ = desired_ = std::clamp(spec.replicas, min_replicas(spec.autoscale), most);
+      autoscaler_.emplace(ctx.engine, spec.autoscale, *this);
+    }
+    ready_level_.set(0, ready_);
   }
 
-  int instances() const override { return static_cast<int>(replicas_.size()); }
+  // Requests go to the ready replicas only: [0, ready_).
+  int instances() const override { return ready_; }
   bool instance_up(int i) const override { return replicas_[i].host->up(); }
   int in_flight(int i) const override {
     return replicas_[i].pool->busy() + static_cast<int>(replicas_[i].pool->waiting());
   }
 
   void handle(sim::Visit v) override {
+    if (next_ >= ready_) next_ = 0;
     int i = next_;
-    next_ = (next_ + 1) % instances();
+    next_ = (next_ + 1) % ready_;
     handle_on(i, std::move(v));
   }
 
@@ -53,8 +74,57 @@ class App final : public sim::Component {
   }
 
   void reset_stats(double now) override {
-    for (auto& r : replicas_) r.pool->reset_stats(now);
+    for (auto& r : replicas_) {
+      r.pool->reset_stats(now);
+      r.host->reset_stats(now);
+    }
     deadlines_.reset_stats();
+    ready_level_.reset(now);
+    max_ready_ = ready_;
+  }
+
+  // ---- sim::Scalable ----
+  int desired_replicas() const override { return desired_; }
+
+  void scale_to(int n) override {
+    n = std::clamp(n, 1, static_cast<int>(replicas_.size()));
+    double now = ctx_.engine.now();
+    if (n < desired_) {
+      desired_ = n;
+      if (ready_ > n) set_ready(n, now);  // the removed ones drain what they hold
+      return;
+    }
+    for (int i = desired_; i < n; ++i) {
+      unsigned generation = ++replicas_[i].generation;
+      ctx_.engine.after(startup_, [this, i, generation] {
+        // Ready unless scaled away (or away and back) meanwhile; replicas join in order.
+        if (replicas_[i].generation != generation || i >= desired_) return;
+        replicas_[i].started = true;
+        int ready = ready_;
+        while (ready < desired_ && replicas_[ready].started) ++ready;
+        set_ready(ready, ctx_.engine.now());
+      });
+      replicas_[i].started = false;
+    }
+    desired_ = n;
+  }
+
+  double cpu_utilisation() override {
+    double now = ctx_.engine.now(), busy = 0;
+    for (int i = 0; i < ready_; ++i) busy += replicas_[i].host->busy_core_seconds(now);
+    double span = now - last_measure_;
+    double u = span > 0 && ready_ > 0 ? (busy - last_busy_) / (span * ready_ * vcpus_) : 0;
+    // Replicas that joined or left since the last call make the difference approximate: start the
+    // next interval from the current ready set.
+    last_busy_ = busy;
+    last_measure_ = now;
+    return std::clamp(u, 0.0, 1.0);
+  }
+
+  double queue_depth() const override {
+    double q = 0;
+    for (int i = 0; i < ready_; ++i) q += static_cast<double>(replicas_[i].pool->waiting());
+    return q;
   }
 
   sim::ComponentReport report(double now) const override {
@@ -62,8 +132,8 @@ class App final : public sim::Component {
     out.instances = instances();
     double cpu = 0, workers = 0, queue = 0, wait = 0, served = 0, refused = 0, timeouts = 0;
     for (const auto& r : replicas_) {
-      cpu += r.host->utilisation(now);
-      workers += r.pool->utilisation(now);
+      cpu += r.host->mean_busy_cores(now);
+      workers += r.pool->mean_busy(now);
       queue += r.pool->mean_queue(now);
       out.max_queue = std::max(out.max_queue, r.pool->max_queue());
       wait += r.pool->mean_wait() * r.pool->granted();
@@ -71,13 +141,18 @@ class App final : public sim::Component {
       refused += r.pool->rejected();
     }
     timeouts = static_cast<double>(deadlines_.expired());
-    double n = instances();
-    out.utilisation = std::max(cpu, workers) / n;
+    // Busy cores and workers over what the ready replicas offered, on time average.
+    double n = std::max(ready_level_.mean(now), 1e-9);
+    cpu /= n * vcpus_;
+    workers /= n * workers_;
+    out.utilisation = std::max(cpu, workers);
     out.mean_queue = queue;
     out.mean_wait = served > 0 ? wait / served : 0;
     out.throughput = served / std::max(1e-9, now - ctx_.measure_from);
-    out.extra["cpu_utilisation"] = cpu / n;
-    out.extra["worker_utilisation"] = workers / n;
+    out.extra["cpu_utilisation"] = cpu;
+    out.extra["worker_utilisation"] = workers;
+    out.extra["mean_replicas"] = n;
+    out.extra["max_replicas"] = max_ready_;
     out.extra["workers_per_replica"] = workers_;
     out.extra["refused"] = refused;
     out.extra["timeouts"] = timeouts;
@@ -92,7 +167,8 @@ class App final : public sim::Component {
       busy += r.pool->busy();
       queue += static_cast<double>(r.pool->waiting());
     }
-    out.emplace_back("replicas", instances());
+    out.emplace_back("replicas", ready_);
+    out.emplace_back("desired_replicas", desired_);
     out.emplace_back("busy_workers", busy);
     out.emplace_back("queue", queue);
   }
@@ -101,7 +177,46 @@ class App final : public sim::Component {
   struct Replica {
     sim::Host* host;
     std::unique_ptr<sim::WorkerPool> pool;
+    bool started = true;      // past its start-up delay
+    unsigned generation = 0;  // bumped on every start, so a stale start-up timer is ignored
   };
+
+  static int max_replicas(const config::Autoscale& a) {
+    return std::visit(
+        [](const auto& p) -> int {
+          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
+            return 0;
+          else
+            return p.max;
+        },
+        a);
+  }
+  static int min_replicas(const config::Autoscale& a) {
+    return std::visit(
+        [](const auto& p) -> int {
+          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
+            return 1;
+          else
+            return std::max(p.min, 1);
+        },
+        a);
+  }
+  static double startup_delay(const config::Autoscale& a) {
+    return std::visit(
+        [](const auto& p) -> double {
+          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
+            return 0;
+          else
+            return p.startup;
+        },
+        a);
+  }
+
+  void set_ready(int n, double now) {
+    ready_ = n;
+    ready_level_.set(now, n);
+    max_ready_ = std::max(max_ready_, n);
+  }
 
   // Once the worker is ours: CPU, then I/O wait, then nested calls. The first of completion and the
   // timeout answers the caller; the worker is released when the work really ends.
@@ -130,8 +245,13 @@ class App final : public sim::Component {
 
   sim::ModelContext ctx_;
   sim::Deadlines deadlines_;  // gunicorn's `timeout`
-  int workers_ = 1;
+  int workers_ = 1, vcpus_ = 1;
   int next_ = 0;
+  int ready_ = 0, desired_ = 0, max_ready_ = 0;
+  double startup_ = 0;
+  sim::TimeWeighted ready_level_;
+  double last_busy_ = 0, last_measure_ = 0;
+  std::optional<sim::Autoscaler> autoscaler_;
   std::deque<Replica> replicas_;  // stable addresses: visits hold a Replica&
 };
 

@@ -32,8 +32,7 @@ class LoadBalancer final : public sim::Component {
   void handle(sim::Visit v) override {
     ensure_state();
     ++received_;
-    int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries
-                                              : static_cast<int>(servers_.size());
+    int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries : live_;
     attempt(std::move(v), tries, std::vector<bool>(servers_.size(), false));
   }
 
@@ -54,7 +53,7 @@ class LoadBalancer final : public sim::Component {
 
   void sample(std::vector<sim::Sample>& out, double now) override {
     int down = 0;
-    for (const auto& s : servers_) down += s.down_until > now;
+    for (int i = 0; i < live_; ++i) down += servers_[i].down_until > now;
     out.emplace_back("servers_marked_down", down);
   }
 
@@ -66,18 +65,18 @@ class LoadBalancer final : public sim::Component {
     double down_until = -1;
   };
 
+  // The upstream's ready instances are [0, live_); it may scale while requests are in flight, so
+  // the state of every instance ever seen is kept (never shrunk).
   void ensure_state() {
-    int n = ctx_.component(upstream_).instances();
-    if (static_cast<int>(servers_.size()) != n) servers_.resize(n);
+    live_ = ctx_.component(upstream_).instances();
+    if (static_cast<int>(servers_.size()) < live_) servers_.resize(live_);
   }
 
-  bool available(int i, double now) const {
-    return servers_.size() == 1 || servers_[i].down_until <= now;
-  }
+  bool available(int i, double now) const { return live_ == 1 || servers_[i].down_until <= now; }
 
   // The server for the next try among those not yet tried and not marked down, or -1.
   int pick(const std::vector<bool>& tried, double now) {
-    int n = static_cast<int>(servers_.size());
+    int n = live_;
     auto usable = [&](int i) { return !tried[i] && available(i, now); };
     if (balance_ == Balance::Random || balance_ == Balance::TwoChoices) {
       int count = 0;
@@ -109,7 +108,7 @@ class LoadBalancer final : public sim::Component {
   }
 
   void record_failure(int i, double now) {
-    if (spec_.max_fails == 0 || servers_.size() == 1) return;  // counting disabled / single server
+    if (spec_.max_fails == 0 || live_ == 1) return;  // counting disabled / single server
     auto& f = servers_[i].failures;
     f.push_back(now);
     while (!f.empty() && f.front() <= now - spec_.fail_timeout) f.erase(f.begin());
@@ -128,6 +127,8 @@ class LoadBalancer final : public sim::Component {
   }
 
   void attempt(sim::Visit v, int tries_left, std::vector<bool> tried) {
+    ensure_state();
+    tried.resize(servers_.size(), false);
     double now = ctx_.engine.now();
     int i = pick(tried, now);
     if (i < 0) {
@@ -139,22 +140,23 @@ class LoadBalancer final : public sim::Component {
     tried[i] = true;
     ++servers_[i].active;
     sim::Component& up = ctx_.component(upstream_);
-    sim::Visit forwarded{v.request, v.call,
-                         [this, i, v, tries_left, tried](sim::Outcome o) mutable {
-                           --servers_[i].active;
-                           if (o.ok || !retryable(o.cause)) {
-                             v.done(o);
-                             return;
-                           }
-                           record_failure(i, ctx_.engine.now());
-                           bool sent = std::string(o.cause) == "timeout";
-                           if (tries_left > 1 && (v.request->idempotent || !sent)) {
-                             ++failed_over_;
-                             attempt(std::move(v), tries_left - 1, std::move(tried));
-                           } else {
-                             v.done(o);
-                           }
-                         }};
+    sim::Visit forwarded{
+        v.request, v.call,
+        [this, i, v = std::move(v), tries_left, tried = std::move(tried)](sim::Outcome o) mutable {
+          --servers_[i].active;
+          if (o.ok || !retryable(o.cause)) {
+            v.done(o);
+            return;
+          }
+          record_failure(i, ctx_.engine.now());
+          bool sent = std::string(o.cause) == "timeout";
+          if (tries_left > 1 && (v.request->idempotent || !sent)) {
+            ++failed_over_;
+            attempt(std::move(v), tries_left - 1, std::move(tried));
+          } else {
+            v.done(o);
+          }
+        }};
     up.handle_on(i, std::move(forwarded));
   }
 
@@ -163,6 +165,7 @@ class LoadBalancer final : public sim::Component {
   Balance balance_;
   int upstream_;
   std::vector<Server> servers_;
+  int live_ = 0;
   int rr_ = 0;
   std::uint64_t received_ = 0, failed_over_ = 0, bad_gateway_ = 0, marked_down_ = 0;
 };

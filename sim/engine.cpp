@@ -98,14 +98,22 @@ Host::Host(Engine& engine, std::string name, int cores, bool dedicated, void* na
       dedicated_(dedicated),
       native_(native) {}
 
+void Host::busy_changed(double now) {
+  double level = std::min(running_, cores_);
+  busy_.set(now, level);
+  busy_area_ += busy_level_ * (now - busy_since_);
+  busy_level_ = level;
+  busy_since_ = now;
+}
+
 void Host::started(double now) {
   ++running_;
-  busy_.set(now, std::min(running_, cores_));
+  busy_changed(now);
 }
 
 void Host::finished(double now) {
   --running_;
-  busy_.set(now, std::min(running_, cores_));
+  busy_changed(now);
 }
 
 void Host::compute(double seconds, Completion done) {
@@ -137,7 +145,7 @@ void Host::turn_off() {
   ++generation_;
   if (dedicated_) {
     running_ = 0;
-    busy_.set(engine_.now(), 0);
+    busy_changed(engine_.now());
   }
   static_cast<sg::Host*>(native_)->turn_off();
 }

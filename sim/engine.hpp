@@ -35,6 +35,11 @@ class Host {
 
   // Time-average of busy cores over the measured window, as a fraction of all cores.
   double utilisation(double now) const { return busy_.mean(now) / cores_; }
+  double mean_busy_cores(double now) const { return busy_.mean(now); }
+  // Busy core-seconds since the start, never reset: for rates over any interval (autoscalers).
+  double busy_core_seconds(double now) const {
+    return busy_area_ + busy_level_ * (now - busy_since_);
+  }
   void reset_stats(double now) { busy_.reset(now); }
 
  private:
@@ -52,6 +57,8 @@ class Host {
   unsigned generation_ = 0;
   int running_ = 0;
   TimeWeighted busy_;
+  double busy_area_ = 0, busy_level_ = 0, busy_since_ = 0;
+  void busy_changed(double now);
 };
 
 class Engine {

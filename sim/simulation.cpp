@@ -67,7 +67,10 @@ class ArrivalSource {
   double state_factor() const { return mmpp_ ? (bursting_ ? burst_factor_ : calm_factor_) : 1; }
   double profile_factor(double now) const {
     if (load_.hourly.empty()) return 1;
-    auto h = static_cast<std::size_t>(now / 3600) % load_.hourly.size();
+    // hours since 00:00, which falls at the end of the warm-up; the warm-up is the evening before
+    double day = 3600.0 * load_.hourly.size();
+    double since = std::fmod(std::fmod(now - load_.day_starts_at, day) + day, day);
+    auto h = static_cast<std::size_t>(since / 3600) % load_.hourly.size();
     return load_.hourly[h];
   }
 

@@ -19,7 +19,8 @@ namespace capsim::sim {
 struct LoadSpec {
   double rps = 0;                  // mean arrival rate over the run
   config::ArrivalProcess arrival;  // poisson or mmpp
-  std::vector<double> hourly;      // optional rate factors per hour of the run (day profile)
+  std::vector<double> hourly;      // optional rate factors per hour of day (a day profile)
+  double day_starts_at = 0;        // simulated time of 00:00 (the end of the warm-up)
 };
 
 struct RunSpec {

@@ -1,0 +1,61 @@
+// Autoscalers: the Kubernetes HPA, the runbooks' threshold step scripts, and queue-depth worker
+// scaling. A policy's decision (ScalingDecision) is plain arithmetic on observations, testable
+// without an engine; Autoscaler runs it every period against a Scalable component.
+#pragma once
+
+#include <deque>
+#include <utility>
+
+#include "config/topology.hpp"
+
+namespace capsim::sim {
+
+class Engine;
+
+// What a scalable component offers an autoscaler.
+class Scalable {
+ public:
+  virtual ~Scalable() = default;
+  virtual int desired_replicas() const = 0;  // the count last asked for, starting ones included
+  virtual void scale_to(int replicas) = 0;   // new replicas serve after their start-up delay
+  virtual double cpu_utilisation() = 0;      // mean over ready replicas since the last call, 0..1
+  virtual double queue_depth() const = 0;    // work waiting now
+};
+
+// HPA's core rule (k8s horizontal-pod-autoscale.md): desired = ceil(current x metric / target),
+// unless the ratio is within the tolerance (0.1), then clamped to [min, max].
+int hpa_proposal(const config::HpaPolicy& p, int current, double utilisation);
+// HPA's default scale-up policies per period: 100% or 4 pods, whichever allows more (selectPolicy
+// Max), so from `current` at most max(2 x current, current + 4).
+int hpa_scale_up_limit(int current);
+
+class ScalingDecision {
+ public:
+  explicit ScalingDecision(config::Autoscale policy);
+  bool enabled() const { return policy_.index() != 0; }
+  double period() const;  // how often it decides
+  // One evaluation at `now`: the replica count to run, from the current count, the CPU utilisation
+  // over the last period and the queue depth.
+  int decide(double now, int current, double cpu, double queue);
+
+ private:
+  int decide_hpa(const config::HpaPolicy& p, double now, int current, double cpu);
+  int decide_step(const config::StepPolicy& p, double now, int current, double cpu);
+  config::Autoscale policy_;
+  std::deque<std::pair<double, int>> recommendations_;  // HPA scale-down stabilisation window
+  double above_since_ = -1;                             // step policy: since when CPU is above
+};
+
+// Runs `decision` every period from time 0, against `target`.
+class Autoscaler {
+ public:
+  Autoscaler(Engine& engine, const config::Autoscale& policy, Scalable& target);
+
+ private:
+  void tick();
+  Engine& engine_;
+  ScalingDecision decision_;
+  Scalable& target_;
+};
+
+}  // namespace capsim::sim
