@@ -146,6 +146,7 @@ class App final : public sim::Component, public sim::Scalable {
     cpu /= n * vcpus_;
     workers /= n * workers_;
     out.utilisation = std::max(cpu, workers);
+    out.service_utilisation = cpu;  // workers are held while nested calls run
     out.mean_queue = queue;
     out.mean_wait = served > 0 ? wait / served : 0;
     out.throughput = served / std::max(1e-9, now - ctx_.measure_from);

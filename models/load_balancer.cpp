@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/common.hpp"
+#include "sim/deadlines.hpp"
 
 namespace capsim::models {
 namespace {
@@ -19,6 +20,7 @@ class LoadBalancer final : public sim::Component {
                sim::ModelContext& ctx)
       : ctx_(ctx),
         spec_(spec),
+        read_timeouts_(ctx.engine, spec.read_timeout, kReadTimeout),
         balance_(spec.balance == "least_conn"    ? Balance::LeastConn
                  : spec.balance == "random"      ? Balance::Random
                  : spec.balance == "two_choices" ? Balance::TwoChoices
@@ -39,6 +41,7 @@ class LoadBalancer final : public sim::Component {
   void reset_stats(double now) override {
     (void)now;
     received_ = failed_over_ = bad_gateway_ = marked_down_ = 0;
+    read_timeouts_.reset_stats();
   }
 
   sim::ComponentReport report(double now) const override {
@@ -48,6 +51,7 @@ class LoadBalancer final : public sim::Component {
     r.extra["retries"] = static_cast<double>(failed_over_);
     r.extra["bad_gateway"] = static_cast<double>(bad_gateway_);
     r.extra["marked_down"] = static_cast<double>(marked_down_);
+    r.extra["read_timeouts"] = static_cast<double>(read_timeouts_.expired());
     return r;
   }
 
@@ -58,6 +62,7 @@ class LoadBalancer final : public sim::Component {
   }
 
  private:
+  static constexpr const char* kReadTimeout = "504 upstream timed out";
   enum class Balance { RoundRobin, LeastConn, Random, TwoChoices };
   struct Server {
     int active = 0;
@@ -123,7 +128,13 @@ class LoadBalancer final : public sim::Component {
     // proxy_next_upstream error timeout: connection errors and timeouts, not application errors
     std::string c = cause ? cause : "";
     return c == "connection refused" || c == "replica down" || c == "timeout" ||
-           c == "backlog full";
+           c == "backlog full" || c == kReadTimeout;
+  }
+
+  // Failed before the request was sent: nginx may retry even non-idempotent requests then.
+  static bool before_sending(const char* cause) {
+    std::string c = cause ? cause : "";
+    return c == "connection refused" || c == "backlog full";
   }
 
   void attempt(sim::Visit v, int tries_left, std::vector<bool> tried) {
@@ -140,8 +151,10 @@ class LoadBalancer final : public sim::Component {
     tried[i] = true;
     ++servers_[i].active;
     sim::Component& up = ctx_.component(upstream_);
-    sim::Visit forwarded{
-        v.request, v.call,
+    sim::Request* request = v.request;
+    const sim::CallPlan* call = v.call;
+    // The answer, or a timeout after proxy_read_timeout, whichever comes first.
+    auto id = read_timeouts_.begin(
         [this, i, v = std::move(v), tries_left, tried = std::move(tried)](sim::Outcome o) mutable {
           --servers_[i].active;
           if (o.ok || !retryable(o.cause)) {
@@ -149,19 +162,20 @@ class LoadBalancer final : public sim::Component {
             return;
           }
           record_failure(i, ctx_.engine.now());
-          bool sent = std::string(o.cause) == "timeout";
-          if (tries_left > 1 && (v.request->idempotent || !sent)) {
+          if (tries_left > 1 && (v.request->idempotent || before_sending(o.cause))) {
             ++failed_over_;
             attempt(std::move(v), tries_left - 1, std::move(tried));
           } else {
             v.done(o);
           }
-        }};
-    up.handle_on(i, std::move(forwarded));
+        });
+    up.handle_on(
+        i, sim::Visit{request, call, [this, id](sim::Outcome o) { read_timeouts_.answer(id, o); }});
   }
 
   sim::ModelContext ctx_;
   config::LoadBalancerSpec spec_;
+  sim::Deadlines read_timeouts_;  // proxy_read_timeout
   Balance balance_;
   int upstream_;
   std::vector<Server> servers_;

@@ -18,8 +18,10 @@ class PgBouncer final : public sim::Component {
       : ctx_(ctx), spec_(spec), cpu_(spec.cpu), server_(ctx.topology.index_of(spec.server)) {
     for (int i = 0; i < spec.instances; ++i) {
       Instance inst;
-      // single-threaded: one core, clients' work on it processor-shared
-      inst.host = &ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", 1, 1 << 30);
+      // Single-threaded: one event loop handles one client packet at a time, so its CPU work is
+      // served first come, first served on one core.
+      inst.host = &ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", 1, 1);
+      inst.loop = std::make_unique<sim::WorkerPool>(ctx.engine, 1);
       inst.pool = std::make_unique<sim::WorkerPool>(
           ctx.engine, spec.default_pool_size,
           std::optional<long long>(std::max(0, spec.max_client_conn - spec.default_pool_size)),
@@ -33,18 +35,22 @@ class PgBouncer final : public sim::Component {
   void handle(sim::Visit v) override {
     Instance& inst = instances_[next_];
     next_ = (next_ + 1) % instances();
-    inst.host->compute(cpu_(ctx_.rng), [this, &inst, v = std::move(v)](bool ok) mutable {
-      if (!ok) {
-        v.done(sim::Outcome::failure("pgbouncer down"));
-        return;
-      }
-      take_connection(inst, std::move(v));
+    inst.loop->acquire([this, &inst, v = std::move(v)](sim::WorkerPool::Result) mutable {
+      inst.host->compute(cpu_(ctx_.rng), [this, &inst, v = std::move(v)](bool ok) mutable {
+        inst.loop->release();
+        if (!ok) {
+          v.done(sim::Outcome::failure("pgbouncer down"));
+          return;
+        }
+        take_connection(inst, std::move(v));
+      });
     });
   }
 
   void reset_stats(double now) override {
     for (auto& i : instances_) {
       i.pool->reset_stats(now);
+      i.loop->reset_stats(now);
       i.host->reset_stats(now);
     }
   }
@@ -67,6 +73,7 @@ class PgBouncer final : public sim::Component {
       r.max_queue = std::max(r.max_queue, i.pool->max_queue());
     }
     r.utilisation = std::max(cpu, pool);
+    r.service_utilisation = cpu;  // server connections are held while postgres works
     r.mean_wait = served > 0 ? wait / served : 0;
     r.throughput = served / std::max(1e-9, now - ctx_.measure_from);
     r.extra["cpu_utilisation"] = cpu;
@@ -93,6 +100,7 @@ class PgBouncer final : public sim::Component {
  private:
   struct Instance {
     sim::Host* host;
+    std::unique_ptr<sim::WorkerPool> loop;  // the single thread
     std::unique_ptr<sim::WorkerPool> pool;  // default_pool_size + reserve_pool_size connections
   };
 

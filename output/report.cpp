@@ -43,7 +43,9 @@ std::string notes(const sim::ComponentSummary& c) {
     else if (key == "hit_ratio")
       n += fmt::format("{}hit ratio {:.2f}", n.empty() ? "" : ", ", e.mean);
   }
-  if (c.saturated) n = "SATURATED" + std::string(n.empty() ? "" : "; ") + n;
+  if (c.saturated)
+    n = std::string(c.bottleneck ? "SATURATED (bottleneck)" : "SATURATED (backed up)") +
+        (n.empty() ? "" : "; ") + n;
   return n;
 }
 
@@ -91,12 +93,14 @@ Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
                                {"kind", c.kind},
                                {"instances", c.instances},
                                {"utilisation", estimate_json(c.utilisation)},
+                               {"service_utilisation", estimate_json(c.service_utilisation)},
                                {"mean_queue", estimate_json(c.mean_queue)},
                                {"max_queue", c.max_queue},
                                {"mean_wait_s", estimate_json(c.mean_wait)},
                                {"throughput_rps", estimate_json(c.throughput)},
                                {"turned_away", estimate_json(c.turned_away)},
                                {"saturated", c.saturated},
+                               {"bottleneck", c.bottleneck},
                                {"extra", extra}});
   }
   j["saturated"] = s.saturated;
@@ -147,7 +151,7 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
   if (!s.saturated.empty()) {
     out += "\nsaturated: ";
     for (std::size_t i = 0; i < s.saturated.size(); ++i) out += (i ? ", " : "") + s.saturated[i];
-    out += " (utilisation >= 95% or turning work away)\n";
+    out += " (bottlenecks first; the rest hold workers or connections while they wait on them)\n";
   }
   if (info.slo) {
     out += fmt::format("\nSLO {}: {}\n", info.slo_file, info.slo->pass ? "met" : "MISSED");

@@ -55,6 +55,11 @@ struct Visit {
 // What a component reports at the end of a run (means over the measured window).
 struct ComponentReport {
   double utilisation = 0;  // busiest resource the component has, 0..1
+  // Utilisation of what does the work (CPU, the command thread, a station's servers), as opposed
+  // to what is merely held while waiting downstream (app workers, pooled connections). A
+  // component saturated here is a bottleneck; one saturated only by holding is backed up behind
+  // one. Negative: the same as `utilisation`.
+  double service_utilisation = -1;
   double mean_queue = 0, max_queue = 0;
   double mean_wait = 0;    // waiting for a worker / connection / slot
   double throughput = 0;   // visits served per second

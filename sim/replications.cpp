@@ -36,16 +36,18 @@ Json to_wire(const ReplicationResult& r) {
   }
   for (const auto& c : r.components) {
     const auto& p = c.report;
-    j["components"].push_back({{"name", c.name},
-                               {"kind", c.kind},
-                               {"utilisation", p.utilisation},
-                               {"mean_queue", p.mean_queue},
-                               {"max_queue", p.max_queue},
-                               {"mean_wait", p.mean_wait},
-                               {"throughput", p.throughput},
-                               {"turned_away", p.turned_away},
-                               {"instances", p.instances},
-                               {"extra", p.extra}});
+    j["components"].push_back(
+        {{"name", c.name},
+         {"kind", c.kind},
+         {"utilisation", p.utilisation},
+         {"service_utilisation", p.service_utilisation < 0 ? p.utilisation : p.service_utilisation},
+         {"mean_queue", p.mean_queue},
+         {"max_queue", p.max_queue},
+         {"mean_wait", p.mean_wait},
+         {"throughput", p.throughput},
+         {"turned_away", p.turned_away},
+         {"instances", p.instances},
+         {"extra", p.extra}});
   }
   for (const auto& t : r.timeseries) j["ts"].push_back({t.time, t.component, t.metric, t.value});
   return j;
@@ -74,6 +76,7 @@ ReplicationResult from_wire(const Json& j) {
     c.name = cj.at("name").get<std::string>();
     c.kind = cj.at("kind").get<std::string>();
     c.report.utilisation = cj.at("utilisation").get<double>();
+    c.report.service_utilisation = cj.at("service_utilisation").get<double>();
     c.report.mean_queue = cj.at("mean_queue").get<double>();
     c.report.max_queue = cj.at("max_queue").get<double>();
     c.report.mean_wait = cj.at("mean_wait").get<double>();
@@ -180,7 +183,9 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     for (const auto& r : results) {
       const ClassResult& cr = r.classes[c];
       tput.push_back(cr.completed / r.duration);
-      err.push_back(cr.arrived ? static_cast<double>(cr.failed) / cr.arrived : 0);
+      // Over the requests that finished: those still in flight when the run ends have no outcome.
+      std::uint64_t finished = cr.completed + cr.failed;
+      err.push_back(finished ? static_cast<double>(cr.failed) / finished : 0);
       if (cr.latency.count() > 0) {
         mean.push_back(cr.latency.mean());
         p50.push_back(cr.latency.quantile(0.50));
@@ -207,11 +212,12 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     cs.name = first.components[i].name;
     cs.kind = first.components[i].kind;
     cs.instances = first.components[i].report.instances;
-    std::vector<double> util, queue, wait, tput, away;
+    std::vector<double> util, service, queue, wait, tput, away;
     std::map<std::string, std::vector<double>> extra;
     for (const auto& r : results) {
       const auto& p = r.components[i].report;
       util.push_back(p.utilisation);
+      service.push_back(p.service_utilisation < 0 ? p.utilisation : p.service_utilisation);
       queue.push_back(p.mean_queue);
       wait.push_back(p.mean_wait);
       tput.push_back(p.throughput);
@@ -220,6 +226,7 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
       for (const auto& [k, v] : p.extra) extra[k].push_back(v);
     }
     cs.utilisation = estimate(util);
+    cs.service_utilisation = estimate(service);
     cs.mean_queue = estimate(queue);
     cs.mean_wait = estimate(wait);
     cs.throughput = estimate(tput);
@@ -227,13 +234,20 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     for (auto& [k, v] : extra) cs.extra[k] = estimate(v);
     // Saturated: busy nearly all the time, or already turning work away.
     cs.saturated = cs.utilisation.mean >= 0.95 || cs.turned_away.mean > 0;
+    cs.bottleneck = cs.service_utilisation.mean >= 0.95;
     s.components.push_back(std::move(cs));
   }
+  // Bottlenecks first (their own resource is busy), then components backed up behind them
+  // (holding workers or connections while they wait downstream), busiest first within each.
   std::vector<const ComponentSummary*> busiest;
   for (const auto& c : s.components)
     if (c.saturated) busiest.push_back(&c);
-  std::sort(busiest.begin(), busiest.end(),
-            [](auto* a, auto* b) { return a->utilisation.mean > b->utilisation.mean; });
+  std::stable_sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) {
+    if (a->bottleneck != b->bottleneck) return a->bottleneck;
+    if (a->service_utilisation.mean != b->service_utilisation.mean)
+      return a->service_utilisation.mean > b->service_utilisation.mean;
+    return a->utilisation.mean > b->utilisation.mean;
+  });
   for (auto* c : busiest) s.saturated.push_back(c->name);
   s.timeseries = first.timeseries;
   for (const auto& r : results) {

@@ -31,10 +31,11 @@ struct ClassSummary {
 struct ComponentSummary {
   std::string name, kind;
   int instances = 1;
-  Estimate utilisation, mean_queue, mean_wait, throughput, turned_away;
+  Estimate utilisation, service_utilisation, mean_queue, mean_wait, throughput, turned_away;
   double max_queue = 0;
   std::map<std::string, Estimate> extra;
   bool saturated = false;
+  bool bottleneck = false;  // saturated in its own resource, not only backed up behind another
 };
 
 struct RunSummary {
@@ -46,7 +47,7 @@ struct RunSummary {
   std::vector<TimePoint> timeseries;  // from replication 0
   std::uint64_t shed = 0;
   double wall_seconds = 0;             // summed over replications
-  std::vector<std::string> saturated;  // components at or past saturation, busiest first
+  std::vector<std::string> saturated;  // saturated components: bottlenecks first, then backed up
 };
 
 struct ReplicationPlan {
