@@ -225,7 +225,13 @@ class App final : public sim::Component, public sim::Scalable {
     sim::Deadlines::Id id = deadlines_.begin(std::move(v.done));
     const sim::CallPlan* call = v.call;
     sim::Request* request = v.request;
-    auto finish = [this, &r, id](sim::Outcome o) {
+    // The worker's session: what its calls hold until it is released (see sim::Session).
+    auto session = std::make_shared<sim::Session>();
+    sim::Session* outer = request->session;
+    request->session = session.get();
+    auto finish = [this, &r, id, request, session, outer](sim::Outcome o) {
+      for (auto& end : session->on_end) end();
+      if (request->session == session.get()) request->session = outer;
       r.pool->release();
       deadlines_.answer(id, o);
     };

@@ -1,7 +1,11 @@
 // pgbouncer: a connection pooler in front of a postgres component. Each instance is single-threaded
 // ("uses one CPU core per instance", config.md) and spends a little CPU per transaction on it; it
 // holds `default_pool_size` server connections (default 20) that clients take FCFS. In transaction
-// mode a server connection is held for one transaction (one call); a client that waits longer than
+// (and statement) mode a server connection is held for one call. In session mode (PgBouncer's
+// default) a client holds it until it disconnects; capsim takes the client's session to be the
+// request its app worker serves (frameworks that connect per request, such as Django with its
+// default CONN_MAX_AGE = 0), so the connection is held from the first query until the worker is
+// released, and further queries of that request reuse it. A client that waits longer than
 // `query_wait_timeout` (default 120 s) is disconnected; beyond `max_client_conn` clients (default
 // 100) new ones are refused. After `reserve_pool_timeout` (5 s) of waiting a client may use one of
 // `reserve_pool_size` extra connections.
@@ -105,28 +109,51 @@ class PgBouncer final : public sim::Component {
   };
 
   void take_connection(Instance& inst, sim::Visit v) {
-    inst.pool->acquire([this, &inst, v = std::move(v)](sim::WorkerPool::Result r) {
-      if (r == sim::WorkerPool::Result::QueueFull)
+    // Session mode: the client keeps its server connection until its session ends (the worker
+    // serving the request is released); a session that has one already uses it.
+    sim::Session* session = session_mode_ ? v.request->session : nullptr;
+    if (session) {
+      for (const auto& [holder, pool] : session->held)
+        if (holder == this && pool == index_of(inst)) {
+          query(v, nullptr);
+          return;
+        }
+    }
+    inst.pool->acquire([this, &inst, session, v = std::move(v)](sim::WorkerPool::Result r) {
+      if (r == sim::WorkerPool::Result::QueueFull) {
         v.done(sim::Outcome::failure("max_client_conn reached"));
-      else if (r == sim::WorkerPool::Result::TimedOut)
+      } else if (r == sim::WorkerPool::Result::TimedOut) {
         v.done(sim::Outcome::failure("query_wait_timeout"));
-      else
-        query(*inst.pool, v);
+      } else if (session && v.request->session == session) {
+        session->held.emplace_back(this, index_of(inst));
+        session->on_end.push_back([&inst] { inst.pool->release(); });
+        query(v, nullptr);
+      } else {
+        query(v, inst.pool.get());  // transaction (and statement) mode: for this query only
+      }
     });
   }
 
-  // In transaction mode the server connection is held for the query only.
-  void query(sim::WorkerPool& pool, const sim::Visit& v) {
-    ctx_.flow.visit(server_, sim::Visit{v.request, v.call, [&pool, done = v.done](sim::Outcome o) {
-                                          pool.release();
-                                          done(o);
-                                        }});
+  // Runs the query on the server; `release` (if any) gets its connection back afterwards.
+  void query(const sim::Visit& v, sim::WorkerPool* release) {
+    ctx_.flow.visit(server_,
+                    sim::Visit{v.request, v.call, [release, done = v.done](sim::Outcome o) {
+                                 if (release) release->release();
+                                 done(o);
+                               }});
+  }
+
+  int index_of(const Instance& inst) const {
+    for (std::size_t i = 0; i < instances_.size(); ++i)
+      if (&instances_[i] == &inst) return static_cast<int>(i);
+    return -1;
   }
 
   sim::ModelContext ctx_;
   config::PgBouncerSpec spec_;
   sim::Sampler cpu_;
   int server_;
+  bool session_mode_ = spec_.pool_mode == "session";
   std::deque<Instance> instances_;
   int next_ = 0;
 };

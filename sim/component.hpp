@@ -38,12 +38,20 @@ struct CallPlan {
   std::vector<CallPlan> on_miss, calls, parallel;
 };
 
+// What a request holds until the worker serving it is released: PgBouncer's session-mode server
+// connections (a framework that connects per request keeps its session that long).
+struct Session {
+  std::vector<std::pair<const void*, int>> held;  // (holder, which of its pools)
+  std::vector<std::function<void()>> on_end;      // run when the worker is released
+};
+
 struct Request {
   int cls = -1;  // request class, or -1 for a job
   int job = -1;
   double start = 0;
   bool idempotent = true;
-  bool measured = true;  // arrived after the warm-up
+  bool measured = true;        // arrived after the warm-up
+  Session* session = nullptr;  // of the worker serving it now, if any
 };
 
 struct Visit {

@@ -127,3 +127,37 @@ TEST_CASE("MMPP bursts keep the mean rate and lengthen the queue", "[kinds][traf
   double b_mean = b["classes"][0]["latency_s"]["mean"]["mean"];
   CHECK(b_mean > 2 * p_mean);  // bursts at 4 x 0.53 = 2.1 x capacity build long queues
 }
+
+TEST_CASE(
+    "pgbouncer session mode holds the connection for the whole request, transaction mode "
+    "for the query",
+    "[kinds][pgbouncer]") {
+  // Each request: a 1 ms query, then a 50 ms external call from the app. In session mode
+  // the server connection is held for about 51 ms, in transaction mode for 1 ms. At 30 rps on a
+  // pool of 2: session mode keeps 30 x 0.051 = 1.53 connections busy (77% of the pool);
+  // transaction mode 30 x 0.001 = 0.03 (1.5%).
+  auto topology = [](const char* mode) {
+    return std::string(R"({"name": "modes", "components": {
+      "api": {"kind": "app", "replicas": 1, "vcpus": 4, "workers": 40},
+      "bouncer": {"kind": "pgbouncer", "server": "db", "default_pool_size": 2, "max_client_conn": 1000,
+                  "pool_mode": ")") +
+           mode + R"("},
+      "db": {"kind": "postgres", "vcpus": 4},
+      "external": {"kind": "station", "servers": 1000, "service": "50ms"}},
+    "requests": {"r": {"share": 1, "calls": [{"to": "api", "calls": [
+      {"to": "bouncer", "query": "read", "time": "1ms"},
+      {"to": "external"}]}]}}})";
+  };
+  // |simulated - exact| within 3 x the 95% CI half-width across replications.
+  auto check_pool_use = [](const Json& s, double exact) {
+    const Json& e = named(s["components"], "bouncer")["extra"]["pool_utilisation"];
+    double mean = e["mean"], hw = e["ci95"];
+    INFO("pool utilisation " << mean << " ± " << hw << ", expected " << exact);
+    CHECK(std::fabs(mean - exact) <= 3 * hw);
+  };
+  TempFile session("session.json", topology("session"));
+  TempFile transaction("transaction.json", topology("transaction"));
+  std::string args = "--rps 30 --duration 5m --warmup 20s --replications 4";
+  check_pool_use(simulate(session, args), 30 * 0.051 / 2);
+  check_pool_use(simulate(transaction, args), 30 * 0.001 / 2);
+}
