@@ -3,9 +3,18 @@
 // turn (or the primary when there are none, or `reads` is "primary"). Each node accepts at most
 // `max_connections` concurrent queries (postgresql.conf.sample: 100); beyond that a connection is
 // refused ("too many clients already").
+//
+// Replication (SEMANTICS.md 2.4, postgres high-availability.sgml): streaming replication is
+// asynchronous by default and then costs the write path nothing. With `replication: "sync"`
+// (a non-empty synchronous_standby_names, synchronous_commit on) every write commit waits for one
+// primary<->standby round trip before it answers, holding its connection (the backend waits in
+// commit); read-only transactions do not wait. Commits "will wait until the sync standby responds.
+// The response may never occur if the last, or only, standby should crash": for now a write with
+// no standby up fails with "no sync standby" instead of blocking (drills will model the block).
 #include <vector>
 
 #include "models/common.hpp"
+#include "models/decisions.hpp"
 
 namespace capsim::models {
 namespace {
@@ -13,7 +22,10 @@ namespace {
 class Postgres final : public sim::Component {
  public:
   Postgres(const config::Component& c, const config::PostgresSpec& spec, sim::ModelContext& ctx)
-      : ctx_(ctx), spec_(spec) {
+      : ctx_(ctx),
+        spec_(spec),
+        sync_(spec.replication == "sync"),
+        sync_wait_(postgres_sync_commit_wait(ctx.topology.network.rtt)) {
     int vcpus = c.vcpus > 0 ? c.vcpus : 2;
     for (int i = 0; i <= spec.read_replicas; ++i) {
       std::string name = c.name + (i == 0 ? ".primary" : ".replica[" + std::to_string(i - 1) + "]");
@@ -36,6 +48,7 @@ class Postgres final : public sim::Component {
 
   void reset_stats(double now) override {
     for (auto& n : nodes_) n.connections->reset_stats(now);
+    no_standby_ = 0;
   }
 
   sim::ComponentReport report(double now) const override {
@@ -54,6 +67,7 @@ class Postgres final : public sim::Component {
     r.throughput = served / std::max(1e-9, now - ctx_.measure_from);
     for (const Node& n : nodes_) r.turned_away += n.connections->rejected();
     r.extra["refused_connections"] = r.turned_away;
+    if (sync_) r.extra["no_sync_standby"] = static_cast<double>(no_standby_);
     return r;
   }
 
@@ -80,7 +94,11 @@ class Postgres final : public sim::Component {
         return;
       }
       double demand = v.call->has_demand ? v.call->demand(ctx_.rng) : 0;
-      auto finish = [this, &n, v = std::move(v)](bool ok) {
+      auto finish = [this, &n, v = std::move(v)](bool ok) mutable {
+        if (ok && sync_ && v.call->write) {
+          commit_sync(n, std::move(v));
+          return;
+        }
         n.connections->release();
         v.done(ok ? sim::Outcome{} : sim::Outcome::failure("database down"));
       };
@@ -91,10 +109,30 @@ class Postgres final : public sim::Component {
     });
   }
 
+  // A write's commit under synchronous replication: one round trip to the sync standby (any
+  // standby that is up: synchronous_standby_names '*'), the connection held meanwhile.
+  void commit_sync(Node& n, sim::Visit v) {
+    bool standby_up = false;
+    for (std::size_t i = 1; i < nodes_.size(); ++i) standby_up = standby_up || nodes_[i].host->up();
+    if (!standby_up) {
+      ++no_standby_;
+      n.connections->release();
+      v.done(sim::Outcome::failure("no sync standby"));
+      return;
+    }
+    ctx_.engine.after(sync_wait_, [this, &n, v = std::move(v)] {
+      n.connections->release();
+      v.done(n.host->up() ? sim::Outcome{} : sim::Outcome::failure("database down"));
+    });
+  }
+
   sim::ModelContext ctx_;
   config::PostgresSpec spec_;
   std::deque<Node> nodes_;
   int next_replica_ = 0;
+  bool sync_;
+  double sync_wait_;  // one primary<->standby round trip
+  std::uint64_t no_standby_ = 0;
 };
 
 }  // namespace

@@ -1,11 +1,21 @@
-// qdrant: `nodes` machines holding `shards` shards with `replication_factor` copies each, placed
-// round-robin. A search fans out to every shard, one replica each (spread over the replicas in
-// turn), and answers when the slowest shard has ("a search request sent to any single node
-// automatically fans out", horizontal-scaling.md). A write (op "upsert"/"delete") goes to every
-// replica of one shard and answers after `write_consistency_factor` of them (default 1).
+// qdrant: `nodes` machines holding `shards` shards (default: one per node, SEMANTICS.md 2.7,
+// distributed_deployment.md) with `replication_factor` copies each (default 1), placed as Qdrant's
+// ShardDistributionProposal does (qdrant_placement). A search fans out to every shard, one replica
+// each (spread over the replicas in turn; by default reads hit one replica per shard, SEMANTICS.md
+// 2.7, consistency-guarantees.md), and answers when the slowest shard has ("a search request sent
+// to any single node automatically fans out to the rest of the cluster", horizontal-scaling.md).
+// Each shard's cost is drawn on its own from the call's `time` (the shards hold different points);
+// with `points` given, it grows with the points per shard (qdrant_shard_cost: logarithmically, as
+// HNSW search does). A write (op "upsert"/"delete") goes to every active replica of one shard in
+// parallel ("No primary replica by default: writes run in parallel on all active replicas",
+// horizontal-scaling.md) and answers after `write_consistency_factor` acks (default 1); it fails at
+// once if fewer replicas than that are active ("writes fail if active replicas < WCF",
+// consistency-guarantees.md). Writes are not scaled by the shard size: an upsert is acknowledged
+// once in the WAL and an appendable segment, and the HNSW index is built later by the optimizer.
 #include <vector>
 
 #include "models/common.hpp"
+#include "models/decisions.hpp"
 
 namespace capsim::models {
 namespace {
@@ -19,19 +29,18 @@ class Qdrant final : public sim::Component {
       nodes_.push_back(
           &ctx.engine.add_host(c.name + ".node[" + std::to_string(i) + "]", vcpus, 1 << 30));
     int shards = spec.shards > 0 ? spec.shards : spec.nodes;
-    placement_.resize(shards);
-    for (int s = 0; s < shards; ++s)
-      for (int r = 0; r < spec.replication_factor; ++r)
-        placement_[s].push_back((s + r) % spec.nodes);
-    turn_.assign(shards, 0);
+    placement_ = qdrant_placement(spec.nodes, shards, spec.replication_factor);
+    turn_.assign(placement_.size(), 0);
+    // Points are spread evenly over the shards (Qdrant hashes point ids to shards).
+    if (spec.points && !placement_.empty())
+      points_per_shard_ = *spec.points / static_cast<long long>(placement_.size());
   }
 
   int instances() const override { return static_cast<int>(nodes_.size()); }
 
   void handle(sim::Visit v) override {
-    double demand = v.call->has_demand ? v.call->demand(ctx_.rng) : 0.001;
     if (v.call->write) {
-      write(std::move(v), demand);
+      write(std::move(v));
       return;
     }
     ++searches_;
@@ -50,7 +59,7 @@ class Qdrant final : public sim::Component {
       if (node < 0)
         shard_done(false);
       else
-        nodes_[node]->compute(demand, shard_done);
+        nodes_[node]->compute(qdrant_shard_cost(demand(*v.call), points_per_shard_), shard_done);
     }
   }
 
@@ -68,6 +77,7 @@ class Qdrant final : public sim::Component {
       r.extra["node" + std::to_string(i) + "_cpu"] = u;
     }
     r.throughput = (searches_ + writes_) / std::max(1e-9, now - ctx_.measure_from);
+    r.extra["shards"] = static_cast<double>(placement_.size());
     return r;
   }
 
@@ -79,6 +89,11 @@ class Qdrant final : public sim::Component {
   }
 
  private:
+  // The call's `time`, or 1 ms when it gives none (assumed).
+  double demand(const sim::CallPlan& call) {
+    return call.has_demand ? call.demand(ctx_.rng) : 0.001;
+  }
+
   int pick_live_replica(std::size_t shard) {
     const auto& replicas = placement_[shard];
     for (std::size_t k = 0; k < replicas.size(); ++k) {
@@ -91,26 +106,34 @@ class Qdrant final : public sim::Component {
     return -1;
   }
 
-  void write(sim::Visit v, double demand) {
+  void write(sim::Visit v) {
     ++writes_;
     std::size_t shard = ctx_.rng.below(placement_.size());
+    int active = 0;
+    for (int node : placement_[shard]) active += nodes_[node]->up();
+    if (active < spec_.write_consistency_factor) {
+      v.done(sim::Outcome::failure("write consistency not met"));
+      return;
+    }
     struct Acks {
       int needed, pending;
       bool answered = false;
       sim::Continuation done;
     };
-    int replicas = static_cast<int>(placement_[shard].size());
     auto acks = std::make_shared<Acks>(
-        Acks{spec_.write_consistency_factor, replicas, false, std::move(v.done)});
+        Acks{spec_.write_consistency_factor, active, false, std::move(v.done)});
     for (int node : placement_[shard]) {
-      nodes_[node]->compute(demand, [acks](bool ok) {
+      if (!nodes_[node]->up()) continue;
+      // Each replica applies the write on its own machine: its own draw of the call's time.
+      nodes_[node]->compute(demand(*v.call), [acks](bool ok) {
         --acks->pending;
         if (ok) --acks->needed;
         if (acks->answered) return;
         if (acks->needed <= 0) {
           acks->answered = true;
           acks->done(sim::Outcome{});
-        } else if (acks->pending == 0) {
+        } else if (acks->pending < acks->needed) {
+          // Too few replicas left to reach the factor: failed replicas are marked dead.
           acks->answered = true;
           acks->done(sim::Outcome::failure("write consistency not met"));
         }
@@ -123,6 +146,7 @@ class Qdrant final : public sim::Component {
   std::vector<sim::Host*> nodes_;
   std::vector<std::vector<int>> placement_;
   std::vector<std::size_t> turn_;
+  long long points_per_shard_ = -1;  // unknown: the call's time is used as it is
   std::uint64_t searches_ = 0, writes_ = 0;
 };
 

@@ -1,12 +1,17 @@
 // redis: standalone, sentinel or cluster. Each master executes commands one at a time on a single
-// thread ("mostly single-threaded", Redis benchmarks docs), so a master is an FCFS single server
-// whose per-command cost defaults to 1/180,000 s (redis-benchmark SET without pipelining). A
-// cluster spreads keys over its masters by hash slot, i.e. uniformly. A cache call with `hit_ratio`
-// misses with probability 1 - hit_ratio; when the working set exceeds maxmemory, only the fraction
-// that fits can hit.
+// thread ("mostly single-threaded", SEMANTICS.md 2.3, RD benchmarks/index.md), so a master is an
+// FCFS single server whose per-command cost defaults to 1/180,000 s (SEMANTICS.md 2.3:
+// redis-benchmark SET 180k rps without pipelining; config/topology.hpp RedisSpec::op_cost). A
+// cluster spreads keys over its masters by hash slot: 16384 slots (SEMANTICS.md 2.2, RD
+// cluster-spec.md) in contiguous near-equal ranges, so uniformly. Commands go to masters: Sentinel
+// clients talk to the master it names (RD sentinel-clients.md) and cluster replicas serve nothing
+// unless a client sends READONLY, so replicas only count as instances here (failover is the
+// drills' business). A cache call with `hit_ratio` misses with probability 1 - hit_ratio; when the
+// working set exceeds maxmemory, only the fraction that fits can hit (redis_hit_ratio).
 #include <vector>
 
 #include "models/common.hpp"
+#include "models/decisions.hpp"
 
 namespace capsim::models {
 namespace {
@@ -21,14 +26,22 @@ class Redis final : public sim::Component {
       m.thread = std::make_unique<sim::WorkerPool>(ctx.engine, 1);
       masters_.push_back(std::move(m));
     }
-    if (spec.maxmemory && spec.working_set && *spec.working_set > *spec.maxmemory)
-      fit_ = *spec.maxmemory / *spec.working_set;
+    if (masters_.size() > 1) {
+      slot_owner_.resize(kRedisClusterSlots);
+      for (int s = 0; s < kRedisClusterSlots; ++s)
+        slot_owner_[s] = redis_master_for_slot(s, static_cast<int>(masters_.size()));
+    }
   }
 
-  int instances() const override { return static_cast<int>(masters_.size()); }
+  // Every redis-server process: the masters and `replicas` replicas of each (sentinels are not
+  // counted: they usually share the data nodes' machines).
+  int instances() const override { return masters() * (1 + spec_.replicas); }
 
   void handle(sim::Visit v) override {
-    Master& m = masters_[masters_.size() == 1 ? 0 : ctx_.rng.below(masters_.size())];
+    // A key's slot is uniform over the 16384 (CRC16 of the key, RD cluster-spec.md); its master
+    // owns the slot's range.
+    Master& m = masters_.size() == 1 ? masters_[0]
+                                     : masters_[slot_owner_[ctx_.rng.below(kRedisClusterSlots)]];
     if (!m.host->up()) {
       v.done(sim::Outcome::failure("redis down"));
       return;
@@ -44,7 +57,8 @@ class Redis final : public sim::Component {
         }
         sim::Outcome o;
         if (v.call->hit_ratio >= 0) {
-          o.miss = ctx_.rng.uniform() >= v.call->hit_ratio * fit_;
+          double ratio = redis_hit_ratio(v.call->hit_ratio, spec_.maxmemory, spec_.working_set);
+          o.miss = ctx_.rng.uniform() >= ratio;
           o.miss ? ++misses_ : ++hits_;
         }
         v.done(o);
@@ -60,13 +74,19 @@ class Redis final : public sim::Component {
   sim::ComponentReport report(double now) const override {
     sim::ComponentReport r;
     r.instances = instances();
+    double served = 0, wait = 0;
     for (const auto& m : masters_) {
       r.utilisation = std::max(r.utilisation, m.thread->utilisation(now));
       r.mean_queue += m.thread->mean_queue(now);
       r.max_queue = std::max(r.max_queue, m.thread->max_queue());
+      served += static_cast<double>(m.thread->granted());
+      wait += m.thread->mean_wait() * static_cast<double>(m.thread->granted());
     }
+    r.mean_wait = served > 0 ? wait / served : 0;
     r.throughput = ops_ / std::max(1e-9, now - ctx_.measure_from);
     if (hits_ + misses_ > 0) r.extra["hit_ratio"] = static_cast<double>(hits_) / (hits_ + misses_);
+    r.extra["masters"] = masters();
+    r.extra["replicas"] = masters() * spec_.replicas;  // all replicas, over every master
     return r;
   }
 
@@ -82,11 +102,13 @@ class Redis final : public sim::Component {
     sim::Host* host;
     std::unique_ptr<sim::WorkerPool> thread;
   };
+  int masters() const { return static_cast<int>(masters_.size()); }
+
   sim::ModelContext ctx_;
   config::RedisSpec spec_;
   sim::Sampler op_cost_;
   std::deque<Master> masters_;
-  double fit_ = 1;
+  std::vector<int> slot_owner_;  // cluster: the master owning each slot
   std::uint64_t ops_ = 0, hits_ = 0, misses_ = 0;
 };
 

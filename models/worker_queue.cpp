@@ -1,13 +1,16 @@
-// worker_queue: BullMQ semantics. Enqueueing costs one command on the broker (a redis component)
-// and returns at once: the request does not wait for the job. `workers` processes each run up to
-// `concurrency` jobs (BullMQ default 1); a job runs its own calls; a failed job is retried up to
-// `attempts` tries in all (default 1), after no delay, a fixed delay, or 2^(attempt-1) x delay for
-// "exponential" (BullMQ backoffs.ts). Job latency (enqueue to completion) and queue depth are
-// reported by this component, apart from the request classes.
-#include <cmath>
+// worker_queue: BullMQ semantics (SEMANTICS.md 2.11). Enqueueing costs one command on the broker
+// (a redis component) and returns at once: the request does not wait for the job. `workers`
+// processes each run up to `concurrency` jobs (BullMQ default 1, worker-options.ts); a job runs its
+// own calls and fails only when one of them fails; a failed job is tried again until it has had
+// `attempts` tries in all, the first included (default 1, base-job-options.ts), after the delay
+// bullmq_backoff gives: none, a fixed delay, or 2^(attemptsMade-1) x delay for "exponential"
+// (docs.bullmq.io retrying-failing-jobs; backoffs.ts). A retried job waits for a worker again like
+// a new one. Job latency (enqueue to completion, over every try and backoff) goes into a histogram;
+// it and the queue depth are reported by this component, apart from the request classes.
 #include <deque>
 
 #include "models/common.hpp"
+#include "models/decisions.hpp"
 #include "sim/simulation.hpp"
 
 namespace capsim::models {
@@ -61,6 +64,7 @@ class WorkerQueue final : public sim::Component {
     r.extra["jobs_failed"] = static_cast<double>(failed_);
     r.extra["job_retries"] = static_cast<double>(retries_);
     r.extra["job_latency_mean"] = latency_.mean();
+    r.extra["job_latency_p50"] = latency_.quantile(0.50);
     r.extra["job_latency_p95"] = latency_.quantile(0.95);
     r.extra["job_latency_p99"] = latency_.quantile(0.99);
     return r;
@@ -88,13 +92,6 @@ class WorkerQueue final : public sim::Component {
     try_job(run);
   }
 
-  double backoff(int attempts_made) const {
-    if (spec_.backoff == "fixed") return spec_.backoff_delay;
-    if (spec_.backoff == "exponential")
-      return std::pow(2.0, attempts_made - 1) * spec_.backoff_delay;
-    return 0;  // BullMQ: no backoff configured -> retry immediately
-  }
-
   void try_job(std::shared_ptr<JobRun> run) {
     slots_.acquire([this, run](sim::WorkerPool::Result) {
       ctx_.flow.run_sequence(&run->request, jobs_[run->request.job], [this, run](sim::Outcome o) {
@@ -104,12 +101,13 @@ class WorkerQueue final : public sim::Component {
           if (run->request.measured) latency_.add(ctx_.engine.now() - run->enqueued);
           return;
         }
+        // `attempt` tries have been made (attemptsMade); `attempts` counts the first one.
         if (run->attempt >= spec_.attempts) {
           ++failed_;
           return;
         }
         ++retries_;
-        double delay = backoff(run->attempt);
+        double delay = bullmq_backoff(spec_.backoff, spec_.backoff_delay, run->attempt);
         ++run->attempt;
         ctx_.engine.after(delay, [this, run] { try_job(run); });
       });
