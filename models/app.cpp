@@ -10,8 +10,6 @@
 // platform is sealed before the run); the first `ready` of them serve.
 #include <deque>
 #include <optional>
-#include <type_traits>
-#include <variant>
 
 #include "models/common.hpp"
 #include "sim/autoscaler.hpp"
@@ -28,17 +26,17 @@ class App final : public sim::Component, public sim::Scalable {
     // gunicorn design docs: workers = 2 x cores + 1 as the starting point
     workers_ = spec.workers > 0 ? spec.workers : 2 * vcpus + 1;
     vcpus_ = vcpus;
-    int most = std::max(spec.replicas, max_replicas(spec.autoscale));
+    int most = std::max(spec.replicas, sim::policy_max(spec.autoscale));
     for (int i = 0; i < most; ++i) {
       Replica r{&ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", vcpus, workers_),
                 std::make_unique<sim::WorkerPool>(ctx.engine, workers_, spec.backlog)};
       replicas_.push_back(std::move(r));
     }
-    startup_ = startup_delay(spec.autoscale);
+    startup_ = sim::policy_startup(spec.autoscale);
     ready_ = desired_ = spec.replicas;
     if (sim::ScalingDecision(spec.autoscale).enabled()) {
       // Start inside the policy's bounds, as a Deployment under an HPA does.
-      ready_ = desired_ = std::clamp(spec.replicas, min_replicas(spec.autoscale), most);
+      ready_ = desired_ = std::clamp(spec.replicas, sim::policy_min(spec.autoscale), most);
       autoscaler_.emplace(ctx.engine, spec.autoscale, *this);
     }
     ready_level_.set(0, ready_);
@@ -181,37 +179,6 @@ class App final : public sim::Component, public sim::Scalable {
     bool started = true;      // past its start-up delay
     unsigned generation = 0;  // bumped on every start, so a stale start-up timer is ignored
   };
-
-  static int max_replicas(const config::Autoscale& a) {
-    return std::visit(
-        [](const auto& p) -> int {
-          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
-            return 0;
-          else
-            return p.max;
-        },
-        a);
-  }
-  static int min_replicas(const config::Autoscale& a) {
-    return std::visit(
-        [](const auto& p) -> int {
-          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
-            return 1;
-          else
-            return std::max(p.min, 1);
-        },
-        a);
-  }
-  static double startup_delay(const config::Autoscale& a) {
-    return std::visit(
-        [](const auto& p) -> double {
-          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, std::monostate>)
-            return 0;
-          else
-            return p.startup;
-        },
-        a);
-  }
 
   void set_ready(int n, double now) {
     ready_ = n;

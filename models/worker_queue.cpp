@@ -7,16 +7,20 @@
 // (docs.bullmq.io retrying-failing-jobs; backoffs.ts). A retried job waits for a worker again like
 // a new one. Job latency (enqueue to completion, over every try and backoff) goes into a histogram;
 // it and the queue depth are reported by this component, apart from the request classes.
+// With an autoscaler (the insurance runbook scales workers on the waiting count), added workers
+// start taking jobs after their start-up delay; removed ones finish the jobs they hold.
 #include <deque>
+#include <optional>
 
 #include "models/common.hpp"
 #include "models/decisions.hpp"
+#include "sim/autoscaler.hpp"
 #include "sim/simulation.hpp"
 
 namespace capsim::models {
 namespace {
 
-class WorkerQueue final : public sim::Component {
+class WorkerQueue final : public sim::Component, public sim::Scalable {
  public:
   WorkerQueue(const config::Component& c, const config::WorkerQueueSpec& spec,
               sim::ModelContext& ctx)
@@ -30,7 +34,35 @@ class WorkerQueue final : public sim::Component {
     broker_op_.target = broker_;
     broker_op_.op = "enqueue";
     broker_op_.write = true;
+    desired_ = ready_ = spec.workers;
+    if (sim::ScalingDecision(spec.autoscale).enabled()) {
+      desired_ = ready_ = std::clamp(spec.workers, sim::policy_min(spec.autoscale),
+                                     sim::policy_max(spec.autoscale));
+      slots_.set_slots(ready_ * spec.concurrency);
+      autoscaler_.emplace(ctx.engine, spec.autoscale, *this);
+    }
   }
+
+  // ---- sim::Scalable: the number of worker processes ----
+  int desired_replicas() const override { return desired_; }
+
+  void scale_to(int n) override {
+    if (n < desired_) {
+      desired_ = n;
+      set_ready(std::min(ready_, n));
+      return;
+    }
+    desired_ = n;
+    ctx_.engine.after(sim::policy_startup(spec_.autoscale),
+                      [this, n] { set_ready(std::max(ready_, std::min(n, desired_))); });
+  }
+
+  // Workers have no CPU of their own here (a job's work is in its calls): the share of job slots
+  // busy now stands for it.
+  double cpu_utilisation() override {
+    return slots_.slots() ? static_cast<double>(slots_.busy()) / slots_.slots() : 0;
+  }
+  double queue_depth() const override { return static_cast<double>(slots_.waiting()); }
 
   void handle(sim::Visit v) override {
     int job = v.call->job;
@@ -54,7 +86,8 @@ class WorkerQueue final : public sim::Component {
 
   sim::ComponentReport report(double now) const override {
     sim::ComponentReport r;
-    r.instances = spec_.workers;
+    r.instances = ready_;
+    r.service_utilisation = 0;  // job slots are held while the job's calls run elsewhere
     r.utilisation = slots_.utilisation(now);
     r.mean_queue = slots_.mean_queue(now);
     r.max_queue = slots_.max_queue();
@@ -74,6 +107,7 @@ class WorkerQueue final : public sim::Component {
     (void)now;
     out.emplace_back("waiting_jobs", static_cast<double>(slots_.waiting()));
     out.emplace_back("active_jobs", slots_.busy());
+    out.emplace_back("replicas", ready_);
   }
 
  private:
@@ -122,6 +156,13 @@ class WorkerQueue final : public sim::Component {
   std::vector<std::vector<sim::CallPlan>> jobs_;
   sim::Histogram latency_{0.01};
   std::uint64_t completed_ = 0, failed_ = 0, retries_ = 0;
+  int desired_ = 1, ready_ = 1;
+  std::optional<sim::Autoscaler> autoscaler_;
+
+  void set_ready(int n) {
+    ready_ = n;
+    slots_.set_slots(n * spec_.concurrency);
+  }
 };
 
 }  // namespace

@@ -15,6 +15,29 @@ int hpa_proposal(const config::HpaPolicy& p, int current, double utilisation) {
   return std::clamp(desired, p.min, p.max);
 }
 
+namespace {
+template <typename Get>
+auto from_policy(const config::Autoscale& a, Get get, decltype(get(config::HpaPolicy{})) none) {
+  if (const auto* h = std::get_if<config::HpaPolicy>(&a)) return get(*h);
+  if (const auto* s = std::get_if<config::StepPolicy>(&a)) return get(*s);
+  if (const auto* q = std::get_if<config::QueueDepthPolicy>(&a)) return get(*q);
+  return none;
+}
+}  // namespace
+
+int policy_min(const config::Autoscale& a) {
+  return from_policy(
+      a, [](const auto& p) { return std::max(p.min, 1); }, 1);
+}
+int policy_max(const config::Autoscale& a) {
+  return from_policy(
+      a, [](const auto& p) { return p.max; }, 0);
+}
+double policy_startup(const config::Autoscale& a) {
+  return from_policy(
+      a, [](const auto& p) { return p.startup; }, 0.0);
+}
+
 int hpa_scale_up_limit(int current) {
   return std::max(2 * current, current + 4);
 }

@@ -29,6 +29,11 @@ int hpa_proposal(const config::HpaPolicy& p, int current, double utilisation);
 // Max), so from `current` at most max(2 x current, current + 4).
 int hpa_scale_up_limit(int current);
 
+// A policy's bounds and its replicas' start-up delay; no policy: (1, 0, 0).
+int policy_min(const config::Autoscale& a);
+int policy_max(const config::Autoscale& a);  // 0 without a policy
+double policy_startup(const config::Autoscale& a);
+
 class ScalingDecision {
  public:
   explicit ScalingDecision(config::Autoscale policy);

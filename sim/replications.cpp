@@ -237,6 +237,12 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
     cs.bottleneck = cs.service_utilisation.mean >= 0.95;
     s.components.push_back(std::move(cs));
   }
+  // With no component busy in its own resource, what limits the system is a pool that is full
+  // (workers, job slots): those saturated components are the bottlenecks.
+  bool any_bottleneck = false;
+  for (const auto& c : s.components) any_bottleneck |= c.bottleneck;
+  if (!any_bottleneck)
+    for (auto& c : s.components) c.bottleneck = c.saturated;
   // Bottlenecks first (their own resource is busy), then components backed up behind them
   // (holding workers or connections while they wait downstream), busiest first within each.
   std::vector<const ComponentSummary*> busiest;

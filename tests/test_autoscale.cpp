@@ -140,3 +140,58 @@ TEST_CASE("a day under the HPA: replicas follow the diurnal curve, scale-down wa
     level = n;
   }
 }
+
+TEST_CASE("queue-depth scaling of workers: up past the high mark, down below the low one",
+          "[autoscale][worker_queue]") {
+  // 5 jobs/s of 1 s each; one worker (concurrency 1) does 1 job/s, so the backlog grows by 4/s and
+  // passes 50 within ~13 s. At the next check (every 30 s) the policy asks for 10 workers, ready 10
+  // s later; 10 jobs/s drain the backlog, it falls under 5, and the next check goes back to 1.
+  fs::path dir = fs::temp_directory_path() / ("capsim-qd-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "topology.json") << R"({"name": "queue-depth", "components": {
+      "api": {"kind": "station", "servers": 100, "service": "1ms"},
+      "broker": {"kind": "redis"},
+      "ml": {"kind": "station", "servers": 1000, "service": "1s"},
+      "jobs": {"kind": "worker_queue", "broker": "broker", "workers": 1, "concurrency": 1,
+               "autoscale": {"policy": "queue_depth", "min": 1, "max": 10, "scale_up_above": 50,
+                             "up_to": 10, "scale_down_below": 5, "down_to": 1, "interval": "30s",
+                             "startup": "10s"}}},
+    "requests": {"r": {"share": 1, "calls": [{"to": "api", "calls": [{"to": "jobs", "enqueue": "infer"}]}]}},
+    "jobs": {"infer": {"calls": [{"to": "ml"}]}}})";
+  auto r = run_capsim("simulate '" + (dir / "topology.json").string() +
+                      "' --rps 5 --duration 10m --warmup 1s --replications 1 --sample-interval 5s "
+                      "--quiet --out '" +
+                      (dir / "out").string() + "' --format json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  std::ifstream ts(dir / "out" / "timeseries.csv");
+  std::vector<std::pair<double, int>> workers;
+  double max_waiting = 0;
+  std::string line;
+  while (std::getline(ts, line)) {
+    std::stringstream s(line);
+    std::string t, component, metric, value;
+    std::getline(s, t, ',');
+    std::getline(s, component, ',');
+    std::getline(s, metric, ',');
+    std::getline(s, value, ',');
+    if (component != "jobs") continue;
+    if (metric == "replicas")
+      workers.emplace_back(std::stod(t), static_cast<int>(std::stod(value)));
+    if (metric == "waiting_jobs") max_waiting = std::max(max_waiting, std::stod(value));
+  }
+  fs::remove_all(dir);
+  REQUIRE(!workers.empty());
+  CHECK(max_waiting > 50);
+  int most = 0;
+  double first_ten = -1, back_to_one = -1;
+  for (const auto& [t, n] : workers) {
+    most = std::max(most, n);
+    if (n == 10 && first_ten < 0) first_ten = t;
+    if (n == 1 && first_ten >= 0 && back_to_one < 0) back_to_one = t;
+  }
+  CHECK(most == 10);
+  CHECK(first_ten > 30);   // decided at the 30 s check at the earliest, ready 10 s later
+  CHECK(first_ten <= 45);  // ... and sampled every 5 s
+  CHECK(back_to_one > first_ten);
+}
