@@ -129,6 +129,11 @@ struct WorkerQueueSpec {  // BullMQ worker semantics
   double backoff_delay = 0;
   double lock_duration = 30;     // bullmq: lockDuration 30s
   double stalled_interval = 30;  // bullmq: stalledInterval 30s
+  // BullMQ's rate limiter: at most `limiter_max` jobs started per `limiter_duration` window
+  // (worker option `limiter`); the insurance runbook's critical/normal/low queues use 1000, 100
+  // and 10 per second.
+  int limiter_max = 0;  // 0: no limiter
+  double limiter_duration = 0;
   Autoscale autoscale;
 };
 
@@ -168,7 +173,9 @@ struct RequestClass {
 
 struct Job {
   std::string name;
-  std::string priority;  // optional queue priority name
+  // BullMQ priority: 0 (none, the default) runs first, then 1 (highest) to 2,097,152 (lowest);
+  // FIFO within a priority (docs.bullmq.io/guide/jobs/prioritized).
+  int priority = 0;
   std::vector<Call> calls;
 };
 

@@ -331,6 +331,14 @@ WorkerQueueSpec read_worker_queue(ObjectReader& r) {
   }
   s.lock_duration = r.duration_or("lock_duration", s.lock_duration);
   s.stalled_interval = r.duration_or("stalled_interval", s.stalled_interval);
+  if (const Json* l = r.raw("limiter")) {
+    ObjectReader lr(*l, r.at("limiter"), r.context());
+    if (lr.valid()) {
+      s.limiter_max = static_cast<int>(lr.integer("max", 1, 100000000, true).value_or(0));
+      s.limiter_duration = lr.duration("duration", true).value_or(0);
+      if (s.limiter_duration <= 0) s.limiter_max = 0;
+    }
+  }
   s.autoscale = read_autoscale(r);
   return s;
 }
@@ -431,7 +439,7 @@ Component read_component(const std::string& name, const Json& j, const std::stri
              "attempts",
              "backoff",
              "lock_duration",
-             "stalled_interval"});
+             "stalled_interval", "limiter"});
     return c;
   }
   c.kind = *kind;
@@ -647,7 +655,7 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
         ObjectReader one(value, ptr, ctx);
         Job job;
         job.name = name;
-        job.priority = one.string_or("priority", "");
+        job.priority = static_cast<int>(one.integer_or("priority", 0, 2097152, 0));
         if (const Json* calls = one.raw("calls"))
           job.calls = read_calls(*calls, one.at("calls"), ctx, 0);
         else if (one.valid())

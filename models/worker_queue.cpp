@@ -7,9 +7,14 @@
 // (docs.bullmq.io retrying-failing-jobs; backoffs.ts). A retried job waits for a worker again like
 // a new one. Job latency (enqueue to completion, over every try and backoff) goes into a histogram;
 // it and the queue depth are reported by this component, apart from the request classes.
-// With an autoscaler (the insurance runbook scales workers on the waiting count), added workers
-// start taking jobs after their start-up delay; removed ones finish the jobs they hold.
+// Waiting jobs start by BullMQ priority (0, the default, first; then 1 = highest to 2,097,152;
+// FIFO within one) and, with a `limiter`, at most `max` per `duration` window (BullMQ's rate
+// limiter, global to the queue). With an autoscaler (the insurance runbook scales workers on the
+// waiting count), added workers start taking jobs after their start-up delay; removed ones finish
+// the jobs they hold.
 #include <deque>
+#include <functional>
+#include <map>
 #include <optional>
 
 #include "models/common.hpp"
@@ -20,6 +25,107 @@
 namespace capsim::models {
 namespace {
 
+// The queue's waiting jobs and its job slots (workers x concurrency). A free slot takes the waiting
+// job of the best priority (0 first, then 1 = highest ... 2,097,152), FIFO within a priority; with
+// a rate limiter, at most `max` jobs start in each `duration` window, the window opening with the
+// first start after the previous one closed (BullMQ keeps a counter that expires after duration).
+class JobSlots {
+ public:
+  JobSlots(sim::Engine& engine, int slots, int limit_max, double limit_window)
+      : engine_(engine), slots_(slots), limit_max_(limit_max), limit_window_(limit_window) {}
+
+  void enqueue(int priority, std::function<void()> start) {
+    double now = engine_.now();
+    waiting_[priority].push_back({std::move(start), now});
+    ++waiting_count_;
+    queue_level_.set(now, static_cast<double>(waiting_count_));
+    dispatch();
+  }
+  void release() {
+    --busy_;
+    busy_level_.set(engine_.now(), busy_);
+    dispatch();
+  }
+  void set_slots(int slots) {
+    slots_ = slots;
+    slots_level_.set(engine_.now(), slots);
+    dispatch();
+  }
+
+  int slots() const { return slots_; }
+  int busy() const { return busy_; }
+  std::size_t waiting() const { return waiting_count_; }
+  void reset_stats(double now) {
+    busy_level_.reset(now);
+    queue_level_.reset(now);
+    slots_level_.reset(now);
+    wait_sum_ = 0;
+    started_ = held_back_ = 0;
+  }
+  double utilisation(double now) const {
+    double slots = slots_level_.mean(now);
+    return slots > 0 ? busy_level_.mean(now) / slots : 0;
+  }
+  double mean_queue(double now) const { return queue_level_.mean(now); }
+  double max_queue() const { return queue_level_.max(); }
+  double mean_wait() const { return started_ ? wait_sum_ / started_ : 0; }
+  std::uint64_t held_back() const { return held_back_; }  // starts the limiter delayed
+
+ private:
+  struct Waiting {
+    std::function<void()> start;
+    double since;
+  };
+
+  void dispatch() {
+    double now = engine_.now();
+    while (busy_ < slots_ && waiting_count_ > 0) {
+      if (limit_max_ > 0) {
+        if (now >= window_end_) {
+          window_end_ = now + limit_window_;
+          window_count_ = 0;
+        }
+        if (window_count_ >= limit_max_) {
+          ++held_back_;
+          if (!armed_) {
+            armed_ = true;
+            engine_.at(window_end_, [this] {
+              armed_ = false;
+              dispatch();
+            });
+          }
+          return;
+        }
+        ++window_count_;
+      }
+      auto best = waiting_.begin();
+      Waiting w = std::move(best->second.front());
+      best->second.pop_front();
+      if (best->second.empty()) waiting_.erase(best);
+      --waiting_count_;
+      queue_level_.set(now, static_cast<double>(waiting_count_));
+      ++busy_;
+      busy_level_.set(now, busy_);
+      ++started_;
+      wait_sum_ += now - w.since;
+      w.start();
+    }
+  }
+
+  sim::Engine& engine_;
+  int slots_, limit_max_;
+  double limit_window_;
+  int busy_ = 0;
+  std::map<int, std::deque<Waiting>> waiting_;  // by priority, lowest number first
+  std::size_t waiting_count_ = 0;
+  double window_end_ = -1;
+  int window_count_ = 0;
+  bool armed_ = false;
+  sim::TimeWeighted busy_level_, queue_level_, slots_level_;
+  double wait_sum_ = 0;
+  std::uint64_t started_ = 0, held_back_ = 0;
+};
+
 class WorkerQueue final : public sim::Component, public sim::Scalable {
  public:
   WorkerQueue(const config::Component& c, const config::WorkerQueueSpec& spec,
@@ -27,10 +133,16 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
       : ctx_(ctx),
         spec_(spec),
         broker_(ctx.topology.index_of(spec.broker)),
-        slots_(ctx.engine, spec.workers * spec.concurrency) {
+        slots_(ctx.engine, spec.workers * spec.concurrency, spec.limiter_max,
+               spec.limiter_duration) {
     (void)c;
-    for (const auto& job : ctx.topology.jobs)
+    for (const auto& job : ctx.topology.jobs) {
       jobs_.push_back(sim::compile_calls(ctx.topology, job.calls));
+      priorities_.push_back(job.priority);
+    }
+    job_latency_sum_.assign(jobs_.size(), 0);
+    job_completed_.assign(jobs_.size(), 0);
+    slots_.set_slots(spec.workers * spec.concurrency);
     broker_op_.target = broker_;
     broker_op_.op = "enqueue";
     broker_op_.write = true;
@@ -81,6 +193,8 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
   void reset_stats(double now) override {
     slots_.reset_stats(now);
     latency_.reset();
+    std::fill(job_latency_sum_.begin(), job_latency_sum_.end(), 0);
+    std::fill(job_completed_.begin(), job_completed_.end(), 0);
     completed_ = failed_ = retries_ = 0;
   }
 
@@ -92,6 +206,11 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
     r.mean_queue = slots_.mean_queue(now);
     r.max_queue = slots_.max_queue();
     r.mean_wait = slots_.mean_wait();
+    r.extra["limiter_held_back"] = static_cast<double>(slots_.held_back());
+    for (std::size_t j = 0; j < jobs_.size(); ++j)
+      if (job_completed_[j] > 0)
+        r.extra["job_latency_mean." + ctx_.topology.jobs[j].name] =
+            job_latency_sum_[j] / job_completed_[j];
     r.throughput = completed_ / std::max(1e-9, now - ctx_.measure_from);
     r.extra["jobs_completed"] = static_cast<double>(completed_);
     r.extra["jobs_failed"] = static_cast<double>(failed_);
@@ -127,12 +246,18 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
   }
 
   void try_job(std::shared_ptr<JobRun> run) {
-    slots_.acquire([this, run](sim::WorkerPool::Result) {
+    // A retried job keeps its priority (docs.bullmq.io retrying-failing-jobs).
+    slots_.enqueue(priorities_[run->request.job], [this, run] {
       ctx_.flow.run_sequence(&run->request, jobs_[run->request.job], [this, run](sim::Outcome o) {
         slots_.release();
         if (o.ok) {
           ++completed_;
-          if (run->request.measured) latency_.add(ctx_.engine.now() - run->enqueued);
+          if (run->request.measured) {
+            double latency = ctx_.engine.now() - run->enqueued;
+            latency_.add(latency);
+            job_latency_sum_[run->request.job] += latency;
+            ++job_completed_[run->request.job];
+          }
           return;
         }
         // `attempt` tries have been made (attemptsMade); `attempts` counts the first one.
@@ -151,7 +276,10 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
   sim::ModelContext ctx_;
   config::WorkerQueueSpec spec_;
   int broker_;
-  sim::WorkerPool slots_;
+  JobSlots slots_;
+  std::vector<int> priorities_;  // per job
+  std::vector<double> job_latency_sum_;
+  std::vector<std::uint64_t> job_completed_;
   sim::CallPlan broker_op_;
   std::vector<std::vector<sim::CallPlan>> jobs_;
   sim::Histogram latency_{0.01};

@@ -161,3 +161,49 @@ TEST_CASE(
   check_pool_use(simulate(session, args), 30 * 0.051 / 2);
   check_pool_use(simulate(transaction, args), 30 * 0.001 / 2);
 }
+
+TEST_CASE("worker_queue: priorities follow the non-preemptive priority queue (Cobham)",
+          "[kinds][worker_queue]") {
+  // One worker, concurrency 1; jobs take exactly 100 ms (a station with spare servers). 4 jobs/s of
+  // priority 1 and 4/s of priority 10: rho 0.4 + 0.4. For a non-preemptive priority M/G/1
+  // (Cobham 1954): W0 = sum(lambda_i E[S^2]) / 2 = 8 x 0.01 / 2 = 0.04 s, and the wait of class k
+  // is W0 / ((1 - sigma_{k-1})(1 - sigma_k)): 0.04 / 0.6 = 0.0667 s for priority 1 and 0.04 / (0.6
+  // x 0.2) = 0.333 s for priority 10. Job latency adds the 100 ms of the job.
+  TempFile topology("priority.json", R"({"name": "priorities", "components": {
+      "api": {"kind": "station", "servers": 100, "service": "1us"},
+      "broker": {"kind": "redis", "op_cost": "1us"},
+      "ml": {"kind": "station", "servers": 1000, "service": "100ms"},
+      "jobs": {"kind": "worker_queue", "broker": "broker", "workers": 1, "concurrency": 1}},
+    "requests": {
+      "a": {"share": 0.5, "calls": [{"to": "api", "calls": [{"to": "jobs", "enqueue": "urgent"}]}]},
+      "b": {"share": 0.5, "calls": [{"to": "api", "calls": [{"to": "jobs", "enqueue": "bulk"}]}]}},
+    "jobs": {"urgent": {"priority": 1, "calls": [{"to": "ml"}]},
+             "bulk": {"priority": 10, "calls": [{"to": "ml"}]}}})");
+  Json s = simulate(topology, "--rps 8 --duration 2h --warmup 5m --replications 6");
+  const Json& extra = named(s["components"], "jobs")["extra"];
+  auto within = [](const Json& e, double exact) {
+    double mean = e["mean"], hw = e["ci95"];
+    INFO("simulated " << mean << " ± " << hw << ", expected " << exact);
+    CHECK(std::fabs(mean - exact) <= 3 * hw);
+  };
+  within(extra["job_latency_mean.urgent"], 0.1 + 0.04 / 0.6);
+  within(extra["job_latency_mean.bulk"], 0.1 + 0.04 / (0.6 * 0.2));
+}
+
+TEST_CASE("worker_queue: the rate limiter caps job starts per window", "[kinds][worker_queue]") {
+  // 5 jobs/s arrive, 10 workers could run them all, but the limiter lets 2 start per second.
+  TempFile topology("limiter.json", R"({"name": "limited", "components": {
+      "api": {"kind": "station", "servers": 100, "service": "1us"},
+      "broker": {"kind": "redis"},
+      "ml": {"kind": "station", "servers": 1000, "service": "10ms"},
+      "jobs": {"kind": "worker_queue", "broker": "broker", "workers": 10,
+               "limiter": {"max": 2, "duration": "1s"}}},
+    "requests": {"r": {"share": 1, "calls": [{"to": "api", "calls": [{"to": "jobs", "enqueue": "j"}]}]}},
+    "jobs": {"j": {"calls": [{"to": "ml"}]}}})");
+  Json s = simulate(topology, "--rps 5 --duration 10m --warmup 10s --replications 2");
+  const Json& jobs = named(s["components"], "jobs");
+  double rate = jobs["throughput_rps"]["mean"];
+  CHECK(rate <= 2.0 + 1e-9);
+  CHECK(rate >= 1.99);
+  CHECK(jobs["max_queue"].get<double>() > 1000);  // 3 jobs/s pile up for 10 minutes
+}
