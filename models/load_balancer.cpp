@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/common.hpp"
+#include "models/decisions.hpp"
 #include "sim/deadlines.hpp"
 
 namespace capsim::models {
@@ -57,7 +58,7 @@ class LoadBalancer final : public sim::Component {
 
   void sample(std::vector<sim::Sample>& out, double now) override {
     int down = 0;
-    for (int i = 0; i < live_; ++i) down += servers_[i].down_until > now;
+    for (int i = 0; i < live_; ++i) down += !available(i, now);
     out.emplace_back("servers_marked_down", down);
   }
 
@@ -66,8 +67,7 @@ class LoadBalancer final : public sim::Component {
   enum class Balance { RoundRobin, LeastConn, Random, TwoChoices };
   struct Server {
     int active = 0;
-    std::vector<double> failures;  // times of recent failures
-    double down_until = -1;
+    PeerHealth health;
   };
 
   // The upstream's ready instances are [0, live_); it may scale while requests are in flight, so
@@ -77,7 +77,9 @@ class LoadBalancer final : public sim::Component {
     if (static_cast<int>(servers_.size()) < live_) servers_.resize(live_);
   }
 
-  bool available(int i, double now) const { return live_ == 1 || servers_[i].down_until <= now; }
+  bool available(int i, double now) const {
+    return nginx_available(servers_[i].health, now, live_);
+  }
 
   // The server for the next try among those not yet tried and not marked down, or -1.
   int pick(const std::vector<bool>& tried, double now) {
@@ -113,15 +115,8 @@ class LoadBalancer final : public sim::Component {
   }
 
   void record_failure(int i, double now) {
-    if (spec_.max_fails == 0 || live_ == 1) return;  // counting disabled / single server
-    auto& f = servers_[i].failures;
-    f.push_back(now);
-    while (!f.empty() && f.front() <= now - spec_.fail_timeout) f.erase(f.begin());
-    if (static_cast<int>(f.size()) >= spec_.max_fails) {
-      servers_[i].down_until = now + spec_.fail_timeout;
-      f.clear();
+    if (nginx_record_failure(servers_[i].health, now, spec_.max_fails, spec_.fail_timeout, live_))
       ++marked_down_;
-    }
   }
 
   static bool retryable(const char* cause) {
@@ -144,7 +139,7 @@ class LoadBalancer final : public sim::Component {
     int i = pick(tried, now);
     if (i < 0) {
       ++bad_gateway_;
-      for (auto& s : servers_) s.down_until = -1;  // nginx: all failed -> mark all live again
+      for (auto& s : servers_) s.health.down_until = -1;  // nginx: all failed -> all live again
       v.done(sim::Outcome::failure("502 no live upstream"));
       return;
     }

@@ -437,3 +437,32 @@ TEST_CASE(
               edge * B);
   check_close("attempts 1: mean job latency S", extra(c1, "job_latency_mean"), S, edge * S);
 }
+
+TEST_CASE(
+    "nginx passive health: max_fails within fail_timeout marks a server down for fail_timeout",
+    "[models][load_balancer]") {
+  using capsim::models::nginx_available;
+  using capsim::models::nginx_record_failure;
+  using capsim::models::PeerHealth;
+  // The VoiceAssist runbook's max_fails=3 fail_timeout=30s, in a group of 3 servers.
+  PeerHealth p;
+  CHECK_FALSE(nginx_record_failure(p, 0, 3, 30, 3));
+  CHECK_FALSE(nginx_record_failure(p, 10, 3, 30, 3));
+  CHECK(nginx_record_failure(p, 20, 3, 30, 3));  // the third within 30 s
+  CHECK_FALSE(nginx_available(p, 20, 3));
+  CHECK_FALSE(nginx_available(p, 49.9, 3));
+  CHECK(nginx_available(p, 50, 3));  // unavailable for fail_timeout after the mark
+
+  PeerHealth spread;  // failures at 0, 10 and 45: only 45 is inside (15, 45]
+  nginx_record_failure(spread, 0, 3, 30, 3);
+  nginx_record_failure(spread, 10, 3, 30, 3);
+  CHECK_FALSE(nginx_record_failure(spread, 45, 3, 30, 3));
+  CHECK(nginx_available(spread, 45, 3));
+
+  PeerHealth single;  // a group of one server is never marked
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(nginx_record_failure(single, i, 1, 10, 1));
+  CHECK(nginx_available(single, 5, 1));
+
+  PeerHealth off;  // max_fails 0 disables the accounting
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(nginx_record_failure(off, i, 0, 10, 3));
+}
