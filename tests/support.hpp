@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -65,6 +66,36 @@ inline std::vector<std::string> schema_errors(const nlohmann::json& doc,
     if (errors.empty()) errors.push_back("invalid");
   }
   return errors;
+}
+
+// The element of a JSON array whose "name" is `name` (summary.json's classes and components).
+inline const nlohmann::json& named(const nlohmann::json& array, const std::string& name) {
+  for (const auto& item : array)
+    if (item.value("name", "") == name) return item;
+  throw std::runtime_error("nothing named \"" + name + "\" in " + array.dump().substr(0, 200));
+}
+
+// timeseries.csv as rows.
+struct TimePoint {
+  double time;
+  std::string component, metric;
+  double value;
+};
+inline std::vector<TimePoint> read_timeseries(const std::filesystem::path& csv) {
+  std::vector<TimePoint> rows;
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::stringstream s(line);
+    std::string t, component, metric, value;
+    std::getline(s, t, ',');
+    std::getline(s, component, ',');
+    std::getline(s, metric, ',');
+    std::getline(s, value, ',');
+    rows.push_back({std::stod(t), component, metric, std::stod(value)});
+  }
+  return rows;
 }
 
 // Runs `body` in a forked child and returns what it returned. SimGrid allows one engine per

@@ -108,19 +108,10 @@ TEST_CASE("a day under the HPA: replicas follow the diurnal curve, scale-down wa
                       (dir / "out").string() + "' --format json");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  std::ifstream ts(dir / "out" / "timeseries.csv");
-  std::map<double, int> replicas;  // minute -> ready replicas
-  std::string line;
-  while (std::getline(ts, line)) {
-    if (line.find(",api,replicas,") == std::string::npos) continue;
-    std::stringstream s(line);
-    std::string t, component, metric, value;
-    std::getline(s, t, ',');
-    std::getline(s, component, ',');
-    std::getline(s, metric, ',');
-    std::getline(s, value, ',');
-    replicas[std::stod(t)] = static_cast<int>(std::stod(value));
-  }
+  std::map<double, int> replicas;  // time -> ready replicas
+  for (const auto& row : capsim::testing::read_timeseries(dir / "out" / "timeseries.csv"))
+    if (row.component == "api" && row.metric == "replicas")
+      replicas[row.time] = static_cast<int>(row.value);
   fs::remove_all(dir);
   REQUIRE(replicas.size() >= 24 * 60 - 1);
   auto at_hour = [&](double h) { return replicas.lower_bound(h * 3600)->second; };
@@ -164,21 +155,12 @@ TEST_CASE("queue-depth scaling of workers: up past the high mark, down below the
                       (dir / "out").string() + "' --format json");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  std::ifstream ts(dir / "out" / "timeseries.csv");
   std::vector<std::pair<double, int>> workers;
   double max_waiting = 0;
-  std::string line;
-  while (std::getline(ts, line)) {
-    std::stringstream s(line);
-    std::string t, component, metric, value;
-    std::getline(s, t, ',');
-    std::getline(s, component, ',');
-    std::getline(s, metric, ',');
-    std::getline(s, value, ',');
-    if (component != "jobs") continue;
-    if (metric == "replicas")
-      workers.emplace_back(std::stod(t), static_cast<int>(std::stod(value)));
-    if (metric == "waiting_jobs") max_waiting = std::max(max_waiting, std::stod(value));
+  for (const auto& row : capsim::testing::read_timeseries(dir / "out" / "timeseries.csv")) {
+    if (row.component != "jobs") continue;
+    if (row.metric == "replicas") workers.emplace_back(row.time, static_cast<int>(row.value));
+    if (row.metric == "waiting_jobs") max_waiting = std::max(max_waiting, row.value);
   }
   fs::remove_all(dir);
   REQUIRE(!workers.empty());

@@ -10,6 +10,7 @@
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using capsim::testing::named;
 using capsim::testing::run_capsim;
 
 namespace {
@@ -29,14 +30,6 @@ Json simulate(const TempFile& topology, const std::string& args) {
   INFO(r.err);
   REQUIRE(r.status == 0);
   return Json::parse(r.out);
-}
-
-const Json& named(const Json& array, const std::string& name) {
-  for (const auto& item : array)
-    if (item["name"] == name) return item;
-  FAIL("no " << name);
-  static Json none;
-  return none;
 }
 
 }  // namespace

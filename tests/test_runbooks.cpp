@@ -15,6 +15,7 @@
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
+using capsim::testing::named;
 using capsim::testing::Run;
 using capsim::testing::run_capsim;
 using capsim::testing::slurp;
@@ -37,14 +38,6 @@ Json simulate(const std::string& args, int status = 0) {
   INFO("capsim simulate " << args << "\n" << r.err);
   REQUIRE(r.status == status);
   return Json::parse(r.out);
-}
-
-const Json& named(const Json& array, const std::string& name) {
-  for (const auto& item : array)
-    if (item["name"] == name) return item;
-  FAIL("nothing named " << name);
-  static Json none;
-  return none;
 }
 
 double utilisation(const Json& summary, const std::string& component) {
@@ -263,9 +256,9 @@ TEST_CASE("runbooks: cahoots is healthy at its assumed peak of 100 rps, both Red
           "[runbooks]") {
   for (const char* topology : {"topologies/cahoots.json", "topologies/cahoots-sentinel.json"}) {
     INFO(topology);
-    Json s = simulate(std::string(topology) +
-                      " --traffic experiments/cahoots-traffic.json --slo experiments/cahoots-slo.json" +
-                      kShort);
+    Json s = simulate(
+        std::string(topology) +
+        " --traffic experiments/cahoots-traffic.json --slo experiments/cahoots-slo.json" + kShort);
     // 40 rps mean x peak-to-mean 2.5 = 100 rps.
     CHECK(s["load"]["rps"].get<double>() == Approx(100.0));
     check_healthy(s, 0.5);  // "Response time p95 > 500ms" is the scaling trigger

@@ -23,12 +23,6 @@ std::vector<std::string> schema_errors(const Json& doc, const fs::path& schema_f
   return capsim::testing::schema_errors(doc, Json::parse(slurp(schema_file)));
 }
 
-const Json* find_named(const Json& array, const std::string& name) {
-  for (const auto& item : array)
-    if (item["name"] == name) return &item;
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("simulate writes the four artefacts and a summary that matches its schema",
@@ -87,10 +81,9 @@ TEST_CASE("an overloaded station ends on time, bounded, and the report names it"
   REQUIRE(r.status == 0);
   Json s = Json::parse(r.out);
   CHECK(s["saturated"][0] == "slow");
-  const Json* slow = find_named(s["components"], "slow");
-  REQUIRE(slow);
-  CHECK((*slow)["utilisation"]["mean"].get<double>() > 0.99);
-  CHECK((*slow)["saturated"] == true);
+  const Json& slow = capsim::testing::named(s["components"], "slow");
+  CHECK(slow["utilisation"]["mean"].get<double>() > 0.99);
+  CHECK(slow["saturated"] == true);
   CHECK(s["run"]["shed"].get<double>() > 0);
 }
 
@@ -144,7 +137,8 @@ TEST_CASE("simulate --slo: exit 0 when the run meets it, 3 when it misses, with 
   CHECK(missed.out.find("FAIL api utilisation") != std::string::npos);
 }
 
-TEST_CASE("simulate --slo naming a request class the topology lacks is bad input", "[simulate][slo]") {
+TEST_CASE("simulate --slo naming a request class the topology lacks is bad input",
+          "[simulate][slo]") {
   Run r = run_capsim(
       "simulate topologies/voiceassist.json --rps 50 --slo tests/fixtures/slo-unknown-class.json");
   CHECK(r.status == 2);
