@@ -439,7 +439,8 @@ Component read_component(const std::string& name, const Json& j, const std::stri
              "attempts",
              "backoff",
              "lock_duration",
-             "stalled_interval", "limiter"});
+             "stalled_interval",
+             "limiter"});
     return c;
   }
   c.kind = *kind;
