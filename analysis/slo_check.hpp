@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/slo.hpp"
+#include "config/topology.hpp"
 #include "sim/replications.hpp"
 
 namespace capsim::analysis {
@@ -27,5 +28,21 @@ struct SloVerdict {
 };
 
 SloVerdict check_slo(const config::Slo& slo, const sim::RunSummary& run);
+
+}  // namespace capsim::analysis
+
+namespace capsim::analysis {
+
+// A drill against the SLO's failover allowance: the error rate while the fault lasts, the time
+// until the SLO holds again (every replication must recover, in time) and the writes lost.
+struct FailoverVerdict {
+  bool pass = true;
+  std::vector<std::string> reasons;  // one line per breach, or what held
+};
+
+FailoverVerdict check_failover(const config::Slo& slo, const sim::DrillSummary& drill);
+
+// What "the SLO holds" means inside a drill's recovery search.
+sim::RecoveryRule recovery_rule(const config::Slo& slo, const config::Topology& topology);
 
 }  // namespace capsim::analysis

@@ -40,7 +40,8 @@ struct SimulateOptions {
   double rps = 0;
   std::string duration = "10m", warmup = "1m", sample_interval = "10s", ci;
   std::string profile = "peak";  // peak | day
-  bool duration_given = false;
+  bool duration_given = false, sample_interval_given = false;
+  bool drill = false;  // `capsim drill`: the scenario is the point, its report comes first
   unsigned long long seed = 1;
   int replications = 5, processes = 0;
 };
@@ -54,6 +55,8 @@ struct UsageError : std::runtime_error {
 // Prints every problem of an input error to stderr, one line each.
 void print_problems(const std::exception& e);
 std::string default_catalog_path();
+// The bundled SLO (experiments/slo-default.json) that drills judge recovery by without --slo.
+std::string default_slo_path();
 // The topology with the graph's errors (call cycles) turned into input errors too.
 config::Topology load_checked_topology(const std::string& path, const config::Catalog* catalog);
 

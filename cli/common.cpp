@@ -32,4 +32,9 @@ std::string default_catalog_path() {
   return std::filesystem::exists(bundled) ? bundled : "";
 }
 
+std::string default_slo_path() {
+  std::string bundled = std::string(CAPSIM_SOURCE_DIR) + "/experiments/slo-default.json";
+  return std::filesystem::exists(bundled) ? bundled : "";
+}
+
 }  // namespace capsim::cli

@@ -33,39 +33,52 @@ int main(int argc, char** argv) {
   graph_cmd->add_option("topology", g.topology, "Topology file")->required();
   add_common(graph_cmd);
 
+  // simulate and drill share their options: a drill is a simulation with a scenario played on it.
   SimulateOptions s;
+  CLI::Option* duration_opt = nullptr;
+  CLI::Option* sample_opt = nullptr;
+  auto add_run_options = [&](CLI::App* cmd) {
+    cmd->add_option("topology", s.topology, "Topology file")->required();
+    auto* traffic_opt = cmd->add_option("--traffic", s.traffic, "Traffic file (growth curve)");
+    auto* rps_opt = cmd->add_option("--rps", s.rps, "Constant Poisson load, requests per second");
+    traffic_opt->excludes(rps_opt);
+    cmd->add_option("--at", s.at, "Period of the growth curve to simulate (YYYY-MM), at its peak");
+    duration_opt = cmd->add_option(
+        "--duration", s.duration,
+        "Measured simulated time (10m; 24h with --profile day; a drill: its scenario's)");
+    cmd->add_option("--profile", s.profile,
+                    "peak: the period's peak rate, constant; day: a whole day of the traffic's "
+                    "daily profile on its busiest weekday, so that autoscalers act")
+        ->check(CLI::IsMember({"peak", "day"}))
+        ->capture_default_str();
+    cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")->capture_default_str();
+    cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str();
+    cmd->add_option("--replications", s.replications, "Independent replications")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
+    cmd->add_option(
+        "--ci", s.ci,
+        "Run replications until every class's mean latency 95% CI is within this (e.g. 2%)");
+    cmd->add_option("--jobs", s.processes, "Processes to run replications on (default: all cores)");
+    sample_opt = cmd->add_option("--sample-interval", s.sample_interval,
+                                 "Time-series sampling interval (a drill: 1s)")
+                     ->capture_default_str();
+    cmd->add_option("--catalog", s.catalog, "Instance catalog (default: the bundled one)");
+    cmd->add_option("--slo", s.slo,
+                    "SLO file: exit 3 when the run misses it (drills: its failover allowance; "
+                    "default the bundled experiments/slo-default.json)");
+    add_common(cmd);
+  };
   auto* sim_cmd = app.add_subcommand("simulate", "Simulate a topology under load");
-  sim_cmd->add_option("topology", s.topology, "Topology file")->required();
-  auto* traffic_opt = sim_cmd->add_option("--traffic", s.traffic, "Traffic file (growth curve)");
-  auto* rps_opt = sim_cmd->add_option("--rps", s.rps, "Constant Poisson load, requests per second");
-  traffic_opt->excludes(rps_opt);
-  sim_cmd->add_option("--at", s.at,
-                      "Period of the growth curve to simulate (YYYY-MM), at its peak");
-  auto* duration_opt = sim_cmd->add_option("--duration", s.duration,
-                                           "Measured simulated time (10m; 24h with --profile day)");
-  sim_cmd
-      ->add_option(
-          "--profile", s.profile,
-          "peak: the period's peak rate, constant; day: a whole day of the traffic's daily "
-          "profile on its busiest weekday, so that autoscalers act")
-      ->check(CLI::IsMember({"peak", "day"}))
-      ->capture_default_str();
-  sim_cmd->add_option("--warmup", s.warmup, "Simulated time discarded first")
-      ->capture_default_str();
-  sim_cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str();
-  sim_cmd->add_option("--replications", s.replications, "Independent replications")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  sim_cmd->add_option(
-      "--ci", s.ci,
-      "Run replications until every class's mean latency 95% CI is within this (e.g. 2%)");
-  sim_cmd->add_option("--jobs", s.processes,
-                      "Processes to run replications on (default: all cores)");
-  sim_cmd->add_option("--sample-interval", s.sample_interval, "Time-series sampling interval")
-      ->capture_default_str();
-  sim_cmd->add_option("--catalog", s.catalog, "Instance catalog (default: the bundled one)");
-  sim_cmd->add_option("--slo", s.slo, "SLO file: exit 3 when the run misses it");
-  add_common(sim_cmd);
+  add_run_options(sim_cmd);
+  CLI::Option* sim_duration = duration_opt;
+  CLI::Option* sim_sample = sample_opt;
+  sim_cmd->add_option("--scenario", s.scenario, "Scenario file: play its faults during the run");
+  auto* drill_cmd = app.add_subcommand(
+      "drill", "Play a failover scenario at load: timeline, errors, recovery, lost writes");
+  add_run_options(drill_cmd);
+  drill_cmd->add_option("--scenario", s.scenario, "Scenario file (faults and their times)")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -73,11 +86,13 @@ int main(int argc, char** argv) {
     int status = app.exit(e);
     return status == 0 ? kOk : kBadInput;
   }
-  s.duration_given = duration_opt->count() > 0;
+  s.duration_given = sim_duration->count() > 0 || duration_opt->count() > 0;
+  s.sample_interval_given = sim_sample->count() > 0 || sample_opt->count() > 0;
+  s.drill = drill_cmd->parsed();
   try {
     if (*validate_cmd) return validate(v, common);
     if (*graph_cmd) return graph(g, common);
-    if (*sim_cmd) return simulate(s, common);
+    if (*sim_cmd || *drill_cmd) return simulate(s, common);
   } catch (const UsageError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kBadInput;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "config/load.hpp"
 #include "config/units.hpp"
+#include "output/drill_report.hpp"
 #include "output/report.hpp"
 #include "sim/replications.hpp"
 
@@ -39,10 +41,21 @@ int simulate(const SimulateOptions& o, const Common& common) {
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
   config::Topology topology = load_checked_topology(o.topology, catalog ? &*catalog : nullptr);
+  std::optional<config::Scenario> scenario;
+  if (!o.scenario.empty()) {
+    scenario = config::load_scenario(o.scenario);
+    config::ReadContext ctx{o.scenario, {}};
+    config::check_scenario_against(*scenario, topology, ctx);
+    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+  } else if (o.drill) {
+    throw UsageError("drill: no scenario given (expected --scenario FILE)");
+  }
+  // A drill judges recovery by an SLO: the given one, else the bundled default.
+  std::string slo_path = o.slo.empty() && scenario ? default_slo_path() : o.slo;
   std::optional<config::Slo> slo;
-  if (!o.slo.empty()) {
-    slo = config::load_slo(o.slo);
-    config::ReadContext ctx{o.slo, {}};
+  if (!slo_path.empty()) {
+    slo = config::load_slo(slo_path);
+    config::ReadContext ctx{slo_path, {}};
     config::check_slo_against(*slo, topology, ctx);
     if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
   }
@@ -96,6 +109,18 @@ int simulate(const SimulateOptions& o, const Common& common) {
   run.warmup = duration_option("--warmup", o.warmup, true);
   load.day_starts_at = run.warmup;
   run.sample_interval = duration_option("--sample-interval", o.sample_interval, false);
+  if (scenario) {
+    // The drill runs as long as the scenario says (else 10 minutes past its last action), and
+    // its time series is per second so that the outage shows.
+    if (!o.duration_given)
+      run.duration = scenario->duration.value_or(scenario->actions.back().at + 600);
+    if (run.duration <= scenario->actions.front().at)
+      throw UsageError("--duration: the drill ends before its first action at " +
+                       std::to_string(scenario->actions.front().at) + " s");
+    if (!o.sample_interval_given) run.sample_interval = 1;
+    run.drill.scenario = &*scenario;
+    run.drill.rule = analysis::recovery_rule(*slo, topology);
+  }
   run.seed = o.seed;
   sim::ReplicationPlan plan;
   plan.replications = o.replications;
@@ -113,10 +138,22 @@ int simulate(const SimulateOptions& o, const Common& common) {
     };
   sim::RunSummary summary = sim::run_replications(topology, load, run, plan);
   if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
-  if (slo) {
+  std::optional<output::DrillInfo> drill;
+  if (scenario) {
+    drill.emplace();
+    drill->scenario = scenario->name;
+    drill->scenario_file = o.scenario;
+    drill->topology_name = topology.name;
+    drill->topology_file = o.topology;
+    drill->load_source = info.load_source;
+    drill->rps = load.rps;
+    drill->replications = summary.replications;
+    drill->verdict = analysis::check_failover(*slo, *summary.drill);
+  } else if (slo) {
     info.slo_file = o.slo;
     info.slo = analysis::check_slo(*slo, summary);
   }
+  if (o.drill) info.command = "drill";
 
   if (!common.out.empty()) {
     nlohmann::json inputs = {
@@ -127,7 +164,31 @@ int simulate(const SimulateOptions& o, const Common& common) {
         {"warmup_s", run.warmup},
         {"sample_interval_s", run.sample_interval}};
     if (!o.traffic.empty()) inputs["traffic"] = file_json(o.traffic);
+    if (scenario) inputs["scenario"] = file_json(o.scenario);
+    if (slo) inputs["slo"] = file_json(slo_path);
     output::write_run_dir(common.out, summary, info, inputs);
+    if (drill) {
+      output::write_file(std::filesystem::path(common.out) / "timeline.json",
+                         output::timeline_json(*summary.drill, *drill).dump(2) + "\n");
+      output::write_file(std::filesystem::path(common.out) / "drill.md",
+                         output::drill_markdown(*summary.drill, *drill));
+    }
+  }
+  if (drill && o.drill) {
+    if (common.format == "json")
+      std::cout << output::timeline_json(*summary.drill, *drill).dump(2) << "\n";
+    else if (common.format == "markdown")
+      std::cout << output::drill_markdown(*summary.drill, *drill);
+    else if (common.format == "csv")
+      std::cout << output::summary_csv(summary);
+    else
+      std::cout << output::drill_table(*summary.drill, *drill);
+    return drill->verdict.pass ? kOk : kSloBreached;
+  }
+  if (drill && common.format == "table") {
+    std::cout << output::summary_table(summary, info) << "\n"
+              << output::drill_table(*summary.drill, *drill);
+    return drill->verdict.pass ? kOk : kSloBreached;
   }
   if (common.format == "json")
     std::cout << output::summary_json(summary, info).dump(2) << "\n";

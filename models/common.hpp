@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 
 #include "config/topology.hpp"
 #include "sim/component.hpp"
@@ -11,6 +12,12 @@
 #include "sim/worker_pool.hpp"
 
 namespace capsim::models {
+
+// Failure causes more than one model recognises.
+inline constexpr const char* kDatabaseDown = "database down";
+
+// "15 s", "500 ms": durations in timeline details.
+std::string fmt_seconds(double seconds);
 
 // One factory per kind; models/registry.cpp puts them in the kind table.
 std::unique_ptr<sim::Component> make_station(const config::Component&, sim::ModelContext&);

@@ -9,6 +9,7 @@
 // `query_wait_timeout` (default 120 s) is disconnected; beyond `max_client_conn` clients (default
 // 100) new ones are refused. After `reserve_pool_timeout` (5 s) of waiting a client may use one of
 // `reserve_pool_size` extra connections.
+#include <string_view>
 #include <vector>
 
 #include "models/common.hpp"
@@ -36,9 +37,19 @@ class PgBouncer final : public sim::Component {
 
   int instances() const override { return static_cast<int>(instances_.size()); }
 
+  bool instance_up(int i) const override { return instances_[i].host->up(); }
+
   void handle(sim::Visit v) override {
+    // Clients reach the instances that are up (a Service or VIP in front drops dead ones).
+    int tries = 0;
+    while (!instances_[next_].host->up() && tries++ < instances())
+      next_ = (next_ + 1) % instances();
     Instance& inst = instances_[next_];
     next_ = (next_ + 1) % instances();
+    if (!inst.host->up()) {
+      v.done(sim::Outcome::failure("pgbouncer down"));
+      return;
+    }
     inst.loop->acquire([this, &inst, v = std::move(v)](sim::WorkerPool::Result) mutable {
       inst.host->compute(cpu_(ctx_.rng), [this, &inst, v = std::move(v)](bool ok) mutable {
         inst.loop->release();
@@ -49,6 +60,24 @@ class PgBouncer final : public sim::Component {
         take_connection(inst, std::move(v));
       });
     });
+  }
+
+  bool supports(sim::FaultKind) const override { return true; }
+  void fault(int i, sim::Fault f) override {
+    sim::Host& host = *instances_[i].host;
+    switch (f.kind) {
+      case sim::FaultKind::kill:
+      case sim::FaultKind::partition:
+        host.turn_off();
+        break;
+      case sim::FaultKind::restore:
+      case sim::FaultKind::heal:
+        host.turn_on();
+        break;
+      case sim::FaultKind::slow:
+        host.set_slowdown(f.factor);
+        break;
+    }
   }
 
   void reset_stats(double now) override {
@@ -135,13 +164,51 @@ class PgBouncer final : public sim::Component {
   }
 
   // Runs the query on the server; `release` (if any) gets its connection back afterwards.
+  // A server that is down fails the login: then "new clients get an error immediately until the
+  // retry" after server_login_retry (config.md, default 15 s); reads and writes reach different
+  // servers (the primary, the replicas), so each has its own retry clock.
   void query(const sim::Visit& v, sim::WorkerPool* release) {
-    ctx_.flow.visit(server_,
-                    sim::Visit{v.request, v.call, [release, done = v.done](sim::Outcome o) {
-                                 if (release) release->release();
-                                 done(o);
-                               }});
+    LoginState& login = login_[v.call->write ? 1 : 0];
+    double now = ctx_.engine.now();
+    if (now < login.failed_until) {
+      if (release) release->release();
+      v.done(
+          sim::Outcome::failure("pgbouncer: server login failed, waiting for server_login_retry"));
+      return;
+    }
+    ctx_.flow.visit(server_, sim::Visit{v.request, v.call,
+                                        [this, &login, release, done = v.done](sim::Outcome o) {
+                                          if (release) release->release();
+                                          note_login(login, o);
+                                          done(o);
+                                        }});
   }
+
+  struct LoginState {
+    double failed_until = -1;
+    bool failing = false;
+    const char* what;
+  };
+  void note_login(LoginState& login, const sim::Outcome& o) {
+    double now = ctx_.engine.now();
+    if (!o.ok && o.cause && std::string_view(o.cause) == kDatabaseDown) {
+      if (now >= login.failed_until) {
+        login.failed_until = now + spec_.server_login_retry;
+        if (!login.failing)
+          ctx_.timeline->note(ctx_.name(), "login failed",
+                              std::string(login.what) +
+                                  " server down: new clients get errors until "
+                                  "server_login_retry (" +
+                                  fmt_seconds(spec_.server_login_retry) + ")");
+        login.failing = true;
+      }
+    } else if (o.ok && login.failing) {
+      login.failing = false;
+      ctx_.timeline->note(ctx_.name(), "clients reconnected",
+                          std::string(login.what) + " server connections work again");
+    }
+  }
+  LoginState login_[2] = {{-1, false, "read"}, {-1, false, "write"}};
 
   int index_of(const Instance& inst) const {
     for (std::size_t i = 0; i < instances_.size(); ++i)

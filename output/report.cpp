@@ -49,13 +49,13 @@ std::string notes(const sim::ComponentSummary& c) {
   return n;
 }
 
+}  // namespace
+
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
-
-}  // namespace
 
 Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
   Json j;

@@ -2,6 +2,7 @@
 // the human table, markdown and csv views of it, timeseries.csv, latency.csv and run.json.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info);
 std::string summary_csv(const sim::RunSummary& s);
 std::string timeseries_csv(const sim::RunSummary& s);
 std::string latency_csv(const sim::RunSummary& s);
+
+void write_file(const std::filesystem::path& path, const std::string& text);
 
 // Writes summary.json, timeseries.csv, latency.csv and run.json (with `inputs` as given) into dir.
 void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunInfo& info,

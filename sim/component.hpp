@@ -3,6 +3,8 @@
 // nested calls while holding whatever it holds (a worker, a connection), and reports an Outcome.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -79,6 +81,54 @@ struct ComponentReport {
 // A point of the time series: (metric, value) for this component now.
 using Sample = std::pair<std::string, double>;
 
+// Drills. Each instance a scenario can name: "api[2]" is the component's instance 2, "pg.primary"
+// the instance whose role is "primary" at that moment, "zone:a" every instance placed in zone a.
+struct Placement {
+  std::string role;  // "primary", "replica", "master", "sentinel", "node", ...; "" = no roles
+  int index = 0;     // among the instances with this role
+  std::string zone;  // "" when the topology declares no zones
+  bool up = true;
+};
+
+enum class FaultKind {
+  kill,       // the process or machine dies: in-flight work fails, new work is refused
+  restore,    // it comes back (and rejoins in whatever role the protocol gives it)
+  partition,  // cut off from the rest: the rest sees it as dead, but it keeps running
+  heal,       // the partition ends
+  slow        // service takes `factor` times longer (a degraded disk or noisy neighbour)
+};
+const char* to_string(FaultKind kind);
+
+struct Fault {
+  FaultKind kind;
+  double factor = 1;  // slow
+};
+
+// What models report on a drill's timeline (the engine records them with the time).
+class Timeline {
+ public:
+  struct Event {
+    double time;
+    std::string component, event, detail;
+  };
+  explicit Timeline(const Engine& engine) : engine_(engine) {}
+  void note(const std::string& component, const std::string& event, const std::string& detail);
+  // Acknowledged writes lost by a failover: those not yet replicated when the node died.
+  void lost_writes(std::uint64_t count, double lag_seconds) {
+    lost_writes_ += count;
+    lost_lag_ = std::max(lost_lag_, lag_seconds);
+  }
+  const std::vector<Event>& events() const { return events_; }
+  std::uint64_t lost_write_count() const { return lost_writes_; }
+  double lost_lag() const { return lost_lag_; }
+
+ private:
+  const Engine& engine_;
+  std::vector<Event> events_;
+  std::uint64_t lost_writes_ = 0;
+  double lost_lag_ = 0;
+};
+
 class Component {
  public:
   virtual ~Component() = default;
@@ -90,6 +140,13 @@ class Component {
   virtual bool instance_up(int /*instance*/) const { return true; }
   // The component this one sits in front of (requests to it enter here first), or -1.
   virtual int fronts() const { return -1; }
+
+  // Drills: the instances as a scenario names them, with their current roles, and what a fault
+  // does to one of them (an index into placement()). Kinds that model no faults keep the default,
+  // one instance per instances() without roles, and refuse faults.
+  virtual std::vector<Placement> placement() const;
+  virtual bool supports(FaultKind) const { return false; }
+  virtual void fault(int /*instance*/, Fault /*fault*/) {}
 
   virtual void reset_stats(double now) = 0;  // end of the warm-up
   virtual ComponentReport report(double now) const = 0;
@@ -106,7 +163,16 @@ struct ModelContext {
   double measure_from = 0;  // end of the warm-up
   // Components by index (those created before this one; all of them by the time requests flow).
   std::vector<std::unique_ptr<Component>>* components;
+  Timeline* timeline;  // drills: detection, election, promotion, lost writes
   Component& component(int index) { return *(*components)[index]; }
+  const std::string& name() const { return topology.components[self].name; }
+  // The zone of the i-th instance: instances are placed round-robin over the component's zones,
+  // or over all the topology's zones when it names none.
+  std::string zone_of(int i) const {
+    const auto& own = topology.components[self].zones;
+    const auto& zones = own.empty() ? topology.zones : own;
+    return zones.empty() ? "" : zones[static_cast<std::size_t>(i) % zones.size()];
+  }
 };
 
 using ComponentFactory =

@@ -22,6 +22,71 @@ using Json = nlohmann::json;
 
 // ---- shipping a replication's result from the child process to the parent ----------------------
 
+Json histogram_to_wire(const Histogram& h) {
+  return {{"sum", h.sum()}, {"max", h.max()}, {"buckets", h.sparse()}};
+}
+void histogram_from_wire(const Json& j, Histogram& h) {
+  h.add_sparse(j.at("buckets").get<std::vector<std::pair<std::uint32_t, std::uint64_t>>>(),
+               j.at("sum").get<double>(), j.at("max").get<double>());
+}
+std::optional<double> optional_from(const Json& j) {
+  return j.is_null() ? std::nullopt : std::optional<double>(j.get<double>());
+}
+
+Json drill_to_wire(const DrillResult& d) {
+  auto opt = [](std::optional<double> v) { return v ? Json(*v) : Json(); };
+  Json j = {{"fault_at", d.fault_at},
+            {"recovered_at", opt(d.recovered_at)},
+            {"window", d.window},
+            {"lost_writes", d.lost_writes},
+            {"lost_lag", d.lost_lag},
+            {"first_error", opt(d.first_error)},
+            {"last_error", opt(d.last_error)}};
+  for (const auto& e : d.events) j["events"].push_back({e.time, e.component, e.event, e.detail});
+  for (const auto& p : d.phases) {
+    Json pj = {{"name", p.name}, {"from", p.from}, {"to", p.to}};
+    for (const auto& c : p.classes)
+      pj["classes"].push_back({{"name", c.name},
+                               {"requests", c.requests},
+                               {"failed", c.failed},
+                               {"errors", c.errors},
+                               {"latency", histogram_to_wire(c.latency)}});
+    j["phases"].push_back(pj);
+  }
+  return j;
+}
+
+DrillResult drill_from_wire(const Json& j) {
+  DrillResult d;
+  d.fault_at = j.at("fault_at").get<double>();
+  d.recovered_at = optional_from(j.at("recovered_at"));
+  d.window = j.at("window").get<double>();
+  d.lost_writes = j.at("lost_writes").get<std::uint64_t>();
+  d.lost_lag = j.at("lost_lag").get<double>();
+  d.first_error = optional_from(j.at("first_error"));
+  d.last_error = optional_from(j.at("last_error"));
+  for (const auto& e : j.value("events", Json::array()))
+    d.events.push_back({e[0].get<double>(), e[1].get<std::string>(), e[2].get<std::string>(),
+                        e[3].get<std::string>()});
+  for (const auto& pj : j.at("phases")) {
+    Phase p{pj.at("name").get<std::string>(),
+            pj.at("from").get<double>(),
+            pj.at("to").get<double>(),
+            {}};
+    for (const auto& cj : pj.value("classes", Json::array())) {
+      PhaseClass c;
+      c.name = cj.at("name").get<std::string>();
+      c.requests = cj.at("requests").get<std::uint64_t>();
+      c.failed = cj.at("failed").get<std::uint64_t>();
+      c.errors = cj.at("errors").get<std::map<std::string, std::uint64_t>>();
+      histogram_from_wire(cj.at("latency"), c.latency);
+      p.classes.push_back(std::move(c));
+    }
+    d.phases.push_back(std::move(p));
+  }
+  return d;
+}
+
 Json to_wire(const ReplicationResult& r) {
   Json j;
   j["replication"] = r.replication;
@@ -50,6 +115,7 @@ Json to_wire(const ReplicationResult& r) {
          {"extra", p.extra}});
   }
   for (const auto& t : r.timeseries) j["ts"].push_back({t.time, t.component, t.metric, t.value});
+  if (r.drill) j["drill"] = drill_to_wire(*r.drill);
   return j;
 }
 
@@ -89,6 +155,7 @@ ReplicationResult from_wire(const Json& j) {
   for (const auto& t : j.value("ts", Json::array()))
     r.timeseries.push_back(
         {t[0].get<double>(), t[1].get<std::string>(), t[2].get<std::string>(), t[3].get<double>()});
+  if (j.contains("drill")) r.drill = drill_from_wire(j["drill"]);
   return r;
 }
 
@@ -166,6 +233,39 @@ Estimate estimate(std::vector<double> samples) {
   e.half_width = samples.size() >= 2 ? analysis::confidence_half_width(samples) : NAN;
   e.samples = std::move(samples);
   return e;
+}
+
+// Drills over replications: replication 0's timeline; phases merged (each replication's own
+// "during" is merged with the others' "during"); recovery and lost writes as estimates.
+static DrillSummary summarise_drills(const std::vector<ReplicationResult>& results) {
+  DrillSummary d;
+  d.first = *results.front().drill;
+  d.phases = d.first.phases;
+  std::vector<double> recovery, lost, outage;
+  for (std::size_t r = 0; r < results.size(); ++r) {
+    const DrillResult& dr = *results[r].drill;
+    if (dr.recovered_at)
+      recovery.push_back(*dr.recovered_at - dr.fault_at);
+    else
+      ++d.not_recovered;
+    lost.push_back(static_cast<double>(dr.lost_writes));
+    d.lost_lag = std::max(d.lost_lag, dr.lost_lag);
+    if (dr.last_error) outage.push_back(*dr.last_error - dr.fault_at);
+    if (r == 0) continue;
+    for (std::size_t p = 0; p < d.phases.size() && p < dr.phases.size(); ++p)
+      for (std::size_t c = 0; c < d.phases[p].classes.size(); ++c) {
+        PhaseClass& into = d.phases[p].classes[c];
+        const PhaseClass& from = dr.phases[p].classes[c];
+        into.requests += from.requests;
+        into.failed += from.failed;
+        for (const auto& [cause, n] : from.errors) into.errors[cause] += n;
+        into.latency.merge(from.latency);
+      }
+  }
+  d.recovery = estimate(recovery);
+  d.lost_writes = estimate(lost);
+  d.last_error = estimate(outage);
+  return d;
 }
 
 RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpec& run) {
@@ -256,6 +356,7 @@ RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpe
   });
   for (auto* c : busiest) s.saturated.push_back(c->name);
   s.timeseries = first.timeseries;
+  if (first.drill) s.drill = summarise_drills(results);
   for (const auto& r : results) {
     s.shed += r.shed;
     s.wall_seconds += r.wall_seconds;

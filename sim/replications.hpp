@@ -38,6 +38,16 @@ struct ComponentSummary {
   bool bottleneck = false;  // saturated in its own resource, not only backed up behind another
 };
 
+struct DrillSummary {
+  DrillResult first;          // replication 0: its timeline and phase bounds
+  std::vector<Phase> phases;  // merged over replications (each one's own before/during/after)
+  Estimate recovery;          // seconds from the fault until the SLO held again, where it did
+  int not_recovered = 0;      // replications where it never did
+  Estimate lost_writes;
+  double lost_lag = 0;  // the longest replication lag lost at a fault
+  Estimate last_error;  // seconds from the fault to the last failed request
+};
+
 struct RunSummary {
   int replications = 0;
   double duration = 0, warmup = 0;
@@ -48,6 +58,7 @@ struct RunSummary {
   std::uint64_t shed = 0;
   double wall_seconds = 0;             // summed over replications
   std::vector<std::string> saturated;  // saturated components: bottlenecks first, then backed up
+  std::optional<DrillSummary> drill;
 };
 
 struct ReplicationPlan {

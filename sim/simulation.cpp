@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <stdexcept>
+#include <unordered_set>
 
+#include "sim/drill.hpp"
 #include "sim/engine.hpp"
 #include "sim/flow.hpp"
 
@@ -63,6 +66,14 @@ class ArrivalSource {
 
   void start() { schedule(0); }
 
+  // A scenario's traffic change: the rate times `factor` from now on. Gaps are exponential and so
+  // memoryless: the pending arrival is dropped and the next one drawn at the new rate.
+  void set_factor(double factor) {
+    factor_ = factor;
+    ++generation_;
+    schedule(engine_.now());
+  }
+
  private:
   double state_factor() const { return mmpp_ ? (bursting_ ? burst_factor_ : calm_factor_) : 1; }
   double profile_factor(double now) const {
@@ -75,19 +86,23 @@ class ArrivalSource {
   }
 
   void schedule(double now) {
-    double bound = load_.rps * max_factor_ * state_factor();
+    double bound = load_.rps * max_factor_ * state_factor() * factor_;
     if (bound <= 0) return;
     double next = now + rng_.exponential(1 / bound);
+    unsigned generation = generation_;
     if (mmpp_ && next >= switch_at_) {
       // The state changes first; exponential gaps are memoryless, so draw again from there.
       double at = switch_at_;
       bursting_ = !bursting_;
       switch_at_ =
           at + rng_.exponential(bursting_ ? load_.arrival.mean_burst : load_.arrival.mean_calm);
-      engine_.at(at, [this, at] { schedule(at); });
+      engine_.at(at, [this, at, generation] {
+        if (generation == generation_) schedule(at);
+      });
       return;
     }
-    engine_.at(next, [this, next] {
+    engine_.at(next, [this, next, generation] {
+      if (generation != generation_) return;
       // thinning against the hourly profile
       if (load_.hourly.empty() || rng_.uniform() * max_factor_ < profile_factor(next)) {
         double u = rng_.uniform() * cumulative_.back();
@@ -104,7 +119,8 @@ class ArrivalSource {
   Rng rng_;
   std::function<void(int)> arrive_;
   std::vector<double> cumulative_;
-  double max_factor_ = 1, calm_factor_ = 1, burst_factor_ = 1, switch_at_ = 0;
+  double max_factor_ = 1, calm_factor_ = 1, burst_factor_ = 1, switch_at_ = 0, factor_ = 1;
+  unsigned generation_ = 0;
   bool mmpp_ = false, bursting_ = false;
 };
 
@@ -122,6 +138,7 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
                                   const RunSpec& run) {
   auto wall_start = std::chrono::steady_clock::now();
   Engine engine;
+  Timeline timeline(engine);
   std::vector<std::unique_ptr<Component>> components;
   Flow flow(engine, topology, components);
   const auto& factories = component_factories();
@@ -137,7 +154,8 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
                      static_cast<int>(i),
                      Rng(mix_seed(run.seed, run.replication, "component:" + spec.name)),
                      measure_from,
-                     &components};
+                     &components,
+                     &timeline};
     components.push_back(factory->second(spec, ctx));
   }
   engine.seal();
@@ -163,6 +181,8 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   std::deque<Request> request_store;
   std::vector<Request*> free_requests;
   long long in_flight = 0;
+  const bool drill = run.drill.scenario != nullptr;
+  RequestLog log;
   ArrivalSource source(
       engine, load, topology, Rng(mix_seed(run.seed, run.replication, "arrivals")), [&](int cls) {
         double now = engine.now();
@@ -189,6 +209,9 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
         *request = Request{cls, -1, now, topology.requests[cls].idempotent, measured};
         flow.run_request(request, plans[cls], [&, request](Outcome o) {
           --in_flight;
+          if (drill && request->measured)
+            log.add(request->start - measure_from, engine.now() - request->start, request->cls,
+                    o.ok ? nullptr : (o.cause ? o.cause : "error"));
           if (request->measured) {
             ClassResult& s = result.classes[request->cls];
             if (o.ok) {
@@ -206,6 +229,12 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
         });
       });
   source.start();
+  std::optional<ScenarioRunner> scenario;
+  if (drill) {
+    scenario.emplace(engine, topology, components, timeline,
+                     [&source](double f) { source.set_factor(f); });
+    scenario->schedule(*run.drill.scenario, measure_from);
+  }
 
   engine.run_until(measure_from);
   for (auto& c : components) c->reset_stats(engine.now());
@@ -238,6 +267,23 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   for (std::size_t i = 0; i < components.size(); ++i)
     result.components.push_back({topology.components[i].name, topology.components[i].kind,
                                  components[i]->report(engine.now())});
+  if (drill) {
+    // Requests still waiting at the end: a minute or more without an answer counts as a failure
+    // (whatever the client's timeout); younger ones are left out, their fate unknown.
+    std::unordered_set<const Request*> free_set(free_requests.begin(), free_requests.end());
+    for (const Request& r : request_store)
+      if (!free_set.count(&r) && r.cls >= 0 && r.measured && end - r.start >= 60)
+        log.add(r.start - measure_from, end - r.start, r.cls,
+                "no response by the end of the drill");
+    std::vector<std::string> names;
+    for (const auto& r : topology.requests) names.push_back(r.name);
+    double fault_at = run.drill.scenario->actions.empty() ? 0 : run.drill.scenario->actions[0].at;
+    result.drill = analyse_drill(log, names, run.drill.rule, fault_at, run.duration, load.rps);
+    for (const auto& e : timeline.events())
+      result.drill->events.push_back({e.time - measure_from, e.component, e.event, e.detail});
+    result.drill->lost_writes = timeline.lost_write_count();
+    result.drill->lost_lag = timeline.lost_lag();
+  }
   result.events = engine.events();
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "config/topology.hpp"
 #include "config/traffic.hpp"
 #include "sim/component.hpp"
+#include "sim/drill.hpp"
 #include "sim/stats.hpp"
 
 namespace capsim::sim {
@@ -31,6 +33,7 @@ struct RunSpec {
   int replication = 0;
   long long max_in_flight = 200000;  // beyond this, arrivals are shed (the model cannot keep up)
   bool timeseries = true;
+  DrillSpec drill;  // with a scenario: play it and log every request for the drill analysis
 };
 
 struct ClassResult {
@@ -63,6 +66,7 @@ struct ReplicationResult {
   double wall_seconds = 0;
   std::uint64_t peak_in_flight = 0;
   std::uint64_t events = 0;
+  std::optional<DrillResult> drill;
 };
 
 // Compiles a topology's call trees with component indices; exposed for tests.
