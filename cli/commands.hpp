@@ -41,11 +41,20 @@ struct SimulateOptions {
   std::string duration = "10m", warmup = "1m", sample_interval = "10s", ci;
   std::string profile = "peak";  // peak | day
   bool duration_given = false, sample_interval_given = false;
-  bool drill = false;  // `capsim drill`: the scenario is the point, its report comes first
+  bool drill = false;   // `capsim drill`: the scenario is the point, its report comes first
+  bool report = false;  // --report: with --out, also write DIR/report.html
   unsigned long long seed = 1;
   int replications = 5, processes = 0;
 };
 int simulate(const SimulateOptions& o, const Common& common);
+
+struct ReportOptions {
+  std::string run_dir;
+  std::string output;  // -o FILE; default RUN_DIR/report.html
+};
+// Prints the path written on stdout (not with --quiet). A missing or broken run directory is an
+// input error (exit 2).
+int report(const ReportOptions& o, const Common& common);
 
 // A bad command-line value: printed as "capsim: --option: message", exit 2.
 struct UsageError : std::runtime_error {

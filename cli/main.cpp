@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
     cmd->add_option("--slo", s.slo,
                     "SLO file: exit 3 when the run misses it (drills: its failover allowance; "
                     "default the bundled experiments/slo-default.json)");
+    cmd->add_flag("--report", s.report,
+                  "With --out DIR: also write DIR/report.html (capsim report)");
     add_common(cmd);
   };
   auto* sim_cmd = app.add_subcommand("simulate", "Simulate a topology under load");
@@ -79,6 +81,14 @@ int main(int argc, char** argv) {
   add_run_options(drill_cmd);
   drill_cmd->add_option("--scenario", s.scenario, "Scenario file (faults and their times)")
       ->required();
+
+  ReportOptions r;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Write one self-contained HTML page (inline SVG charts, tables) of a run directory");
+  report_cmd->add_option("run_dir", r.run_dir, "Directory a run wrote with --out")->required();
+  report_cmd->add_option("-o,--output", r.output, "HTML file (default RUN_DIR/report.html)");
+  report_cmd->add_flag("--quiet", common.quiet, "Do not print the path written");
 
   try {
     app.parse(argc, argv);
@@ -93,6 +103,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate(v, common);
     if (*graph_cmd) return graph(g, common);
     if (*sim_cmd || *drill_cmd) return simulate(s, common);
+    if (*report_cmd) return report(r, common);
   } catch (const UsageError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kBadInput;

@@ -13,6 +13,7 @@
 #include "config/load.hpp"
 #include "config/units.hpp"
 #include "output/drill_report.hpp"
+#include "output/html_report.hpp"
 #include "output/report.hpp"
 #include "sim/replications.hpp"
 
@@ -37,6 +38,9 @@ nlohmann::json file_json(const std::string& path) {
 }  // namespace
 
 int simulate(const SimulateOptions& o, const Common& common) {
+  if (o.report && common.out.empty())
+    throw UsageError(
+        "--report: the report is written into the run directory (expected --out DIR too)");
   std::optional<config::Catalog> catalog;
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
@@ -173,6 +177,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
       output::write_file(std::filesystem::path(common.out) / "drill.md",
                          output::drill_markdown(*summary.drill, *drill));
     }
+    if (o.report) output::write_html_report(common.out);
   }
   if (drill && o.drill) {
     if (common.format == "json")
