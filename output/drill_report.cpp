@@ -61,7 +61,8 @@ std::vector<sim::Timeline::Event> drill_events(const sim::DrillSummary& d) {
 }
 
 Json timeline_json(const sim::DrillSummary& d, const DrillInfo& info) {
-  Json j = {{"version", kTimelineVersion},
+  Json j = {{"schema", "capsim/timeline"},
+            {"version", kTimelineVersion},
             {"scenario", info.scenario},
             {"fault_at_s", d.first.fault_at},
             {"recovered_at_s", optional_number(d.first.recovered_at)},

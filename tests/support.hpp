@@ -68,6 +68,24 @@ inline std::vector<std::string> schema_errors(const nlohmann::json& doc,
   return errors;
 }
 
+// The same against a schema file.
+inline std::vector<std::string> schema_errors(const nlohmann::json& doc,
+                                              const std::filesystem::path& schema_file) {
+  return schema_errors(doc, nlohmann::json::parse(slurp(schema_file)));
+}
+
+// Writes `text` to a temporary file named `name`; removed with the object.
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(const std::string& name, const std::string& text)
+      : path(std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name)) {
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+};
+
 // The element of a JSON array whose "name" is `name` (summary.json's classes and components).
 inline const nlohmann::json& named(const nlohmann::json& array, const std::string& name) {
   for (const auto& item : array)

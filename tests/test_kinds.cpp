@@ -12,18 +12,9 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using capsim::testing::named;
 using capsim::testing::run_capsim;
+using capsim::testing::TempFile;
 
 namespace {
-
-// Writes `text` to a temporary file named `name`; removed with the object.
-struct TempFile {
-  fs::path path;
-  TempFile(const std::string& name, const std::string& text)
-      : path(fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name)) {
-    std::ofstream(path) << text;
-  }
-  ~TempFile() { fs::remove(path); }
-};
 
 Json simulate(const TempFile& topology, const std::string& args) {
   auto r = run_capsim("simulate '" + topology.path.string() + "' " + args + " --format json");

@@ -17,13 +17,7 @@ using capsim::testing::run_capsim;
 using capsim::testing::slurp;
 using Json = nlohmann::json;
 
-namespace {
-
-std::vector<std::string> schema_errors(const Json& doc, const fs::path& schema_file) {
-  return capsim::testing::schema_errors(doc, Json::parse(slurp(schema_file)));
-}
-
-}  // namespace
+using capsim::testing::schema_errors;
 
 TEST_CASE("simulate writes the four artefacts and a summary that matches its schema",
           "[simulate]") {
