@@ -62,8 +62,8 @@ class Postgres final : public sim::Component {
     if (!v.call->write && spec_.reads == "replicas") {
       int n = static_cast<int>(nodes_.size());
       for (int tries = 0; tries < n; ++tries) {
-        int i = next_replica_;
-        next_replica_ = (next_replica_ + 1) % n;
+        int i = next_replica_ % n;
+        next_replica_ = (i + 1) % n;
         if (i != primary_ && nodes_[i].up) {
           serve(nodes_[i], std::move(v));
           return;
