@@ -719,11 +719,9 @@ Section throughput_section(const Summary& s, const std::vector<Sample>& ts,
   for (const auto& c : s.classes)
     rows.push_back(
         {c.name, with_ci(c.throughput, 1, 1), percent(c.error_rate.mean), causes(c.errors)});
-  return {
-      "throughput", "Throughput and errors",
-      panel(svg::line_chart(ok),
-            table({"class", "throughput /s (±95% CI)", "error rate", "errors by cause"}, rows)) +
-          panel(svg::line_chart(errors), "")};
+  return {"throughput", "Throughput and errors",
+          panel(svg::line_chart(ok), "<figure>\n" + svg::line_chart(errors) + "</figure>\n") +
+              table({"class", "throughput /s (±95% CI)", "error rate", "errors by cause"}, rows)};
 }
 
 Section utilisation_section(const Summary& s) {
@@ -981,13 +979,13 @@ std::string page(const Run& r) {
   if (r.command == "plan") sections.push_back(plan_section(r));
   if (r.summary) {
     const Summary& s = *r.summary;
-    if (s.has_slo) sections.push_back(slo_section(s));
     sections.push_back(latency_section(s, r.timeseries, markers));
     sections.push_back(throughput_section(s, r.timeseries, markers));
     sections.push_back(utilisation_section(s));
     if (auto q = queues_section(s, r.timeseries, markers)) sections.push_back(*q);
     if (auto q = replicas_section(r.timeseries, markers)) sections.push_back(*q);
     if (auto d = distribution_section(r.latency)) sections.push_back(*d);
+    if (s.has_slo) sections.push_back(slo_section(s));
   }
 
   std::string name = r.summary ? r.summary->topology : r.topology;

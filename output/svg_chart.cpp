@@ -131,18 +131,21 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return {0, 1};
   if (!(hi > lo)) hi = lo + (lo == 0 ? 1 : std::abs(lo) * 0.1);
   double raw = (hi - lo) / std::max(1, target);
-  double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = 10 * magnitude;
-  for (double m : {1.0, 2.0, 5.0})
-    if (m * magnitude >= raw * (1 - 1e-9)) {
-      step = m * magnitude;
+  // The step is m x 10^e with m 1, 2, 5 or 10; ticks are k x m scaled by 10^e, so that 0.3 is 0.3.
+  double e = std::floor(std::log10(raw)), m = 10;
+  for (double candidate : {1.0, 2.0, 5.0})
+    if (candidate * std::pow(10, e) >= raw * (1 - 1e-9)) {
+      m = candidate;
       break;
     }
+  double scale = std::pow(10, std::abs(e));
+  auto tick = [&](double k) { return e < 0 ? k * m / scale : k * m * scale; };
+  double step = tick(1);
   std::vector<double> ticks;
   double first = std::floor(lo / step + 1e-9);
   for (int i = 0; i < 1000; ++i) {
-    double v = (first + i) * step;
-    if (std::abs(v) < step * 1e-9) v = 0;
+    double v = tick(first + i);
+    if (v == 0) v = 0;  // no -0
     ticks.push_back(v);
     if (v >= hi - step * 1e-9) break;
   }
