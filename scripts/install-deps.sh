@@ -11,6 +11,8 @@ packages=(
   libcli11-dev libfmt-dev # command line, formatting
   libvalijson-dev         # JSON Schema checks in tests
   graphviz                # `dot` checks the output of `capsim graph` in tests
+  chromium                # tests render `capsim report` in headless Chromium
+  jupyter-nbconvert python3-pandas python3-matplotlib python3-ipykernel  # notebooks/, run by tests
 )
 
 missing=()
