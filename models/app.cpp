@@ -8,8 +8,21 @@
 // serves after its start-up delay (pod start-up and readiness), a removed one takes no new work
 // and finishes what it holds. Machines for the policy's maximum are made up front (SimGrid's
 // platform is sealed before the run); the first `ready` of them serve.
+//
+// Drills. Killing replica i kills its gunicorn master and workers: the requests its workers hold
+// and those waiting in its listen backlog fail at once ("app replica down": nginx sees the
+// connection reset, an `error` for proxy_next_upstream, SEMANTICS.md 2.8), and new connections to
+// it are refused at once ("connection refused", also an nginx failure). The dead process makes no
+// further calls; calls already under way downstream finish there, unanswered. Without an
+// autoscaler the replica stays down until restored. Under one (HPA or the runbooks' steps, i.e. a
+// Kubernetes Deployment) the ReplicaSet replaces the pod at once and the replacement serves after
+// the policy's `startup` (pod start-up and readiness; SEMANTICS.md 2.9's initial-readiness-delay
+// is 30 s). Not modelled: a whole node lost, whose pods Kubernetes evicts only after the default
+// 300 s toleration for node.kubernetes.io/unreachable, then starts elsewhere. `slow` makes the
+// replica's CPU work take `factor` times longer.
 #include <deque>
 #include <optional>
+#include <vector>
 
 #include "models/common.hpp"
 #include "sim/autoscaler.hpp"
@@ -17,6 +30,9 @@
 
 namespace capsim::models {
 namespace {
+
+constexpr const char* kReplicaDown = "app replica down";
+constexpr const char* kRefused = "connection refused";
 
 class App final : public sim::Component, public sim::Scalable {
  public:
@@ -28,8 +44,9 @@ class App final : public sim::Component, public sim::Scalable {
     vcpus_ = vcpus;
     int most = std::max(spec.replicas, sim::policy_max(spec.autoscale));
     for (int i = 0; i < most; ++i) {
-      Replica r{&ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", vcpus, workers_),
-                std::make_unique<sim::WorkerPool>(ctx.engine, workers_, spec.backlog)};
+      Replica r;
+      r.host = &ctx.engine.add_host(c.name + "[" + std::to_string(i) + "]", vcpus, workers_);
+      r.pool = std::make_unique<sim::WorkerPool>(ctx.engine, workers_, spec.backlog);
       replicas_.push_back(std::move(r));
     }
     startup_ = sim::policy_startup(spec.autoscale);
@@ -40,6 +57,7 @@ class App final : public sim::Component, public sim::Scalable {
       autoscaler_.emplace(ctx.engine, spec.autoscale, *this);
     }
     ready_level_.set(0, ready_);
+    ever_ready_ = ready_;
   }
 
   // Requests go to the ready replicas only: [0, ready_).
@@ -50,25 +68,63 @@ class App final : public sim::Component, public sim::Scalable {
   }
 
   void handle(sim::Visit v) override {
+    // Without nginx in front, clients reach the replicas in turn through a Service or VIP that
+    // drops dead ones (as pgbouncer's clients do); with none up, the connection is refused.
     if (next_ >= ready_) next_ = 0;
     int i = next_;
-    next_ = (next_ + 1) % ready_;
+    for (int tries = 1; tries < ready_ && !replicas_[i].host->up(); ++tries) i = (i + 1) % ready_;
+    next_ = (i + 1) % ready_;
     handle_on(i, std::move(v));
   }
 
   void handle_on(int i, sim::Visit v) override {
     Replica& r = replicas_[i];
     if (!r.host->up()) {
-      v.done(sim::Outcome::failure("connection refused"));
+      ++refused_down_;
+      v.done(sim::Outcome::failure(kRefused));
       return;
     }
     r.pool->acquire([this, &r, v = std::move(v)](sim::WorkerPool::Result result) mutable {
+      if (result == sim::WorkerPool::Result::Abandoned) {
+        v.done(sim::Outcome::failure(kReplicaDown));  // the backlog died with the process
+        return;
+      }
       if (result != sim::WorkerPool::Result::Granted) {
         v.done(sim::Outcome::failure("backlog full"));
         return;
       }
       serve(r, std::move(v));
     });
+  }
+
+  // ---- drills ----
+  std::vector<sim::Placement> placement() const override {
+    std::vector<sim::Placement> out;
+    for (int i = 0; i < instances(); ++i)
+      out.push_back({"", i, ctx_.zone_of(i), replicas_[i].host->up()});
+    return out;
+  }
+  bool supports(sim::FaultKind kind) const override {
+    return kind == sim::FaultKind::kill || kind == sim::FaultKind::restore ||
+           kind == sim::FaultKind::slow;
+  }
+  void fault(int i, sim::Fault f) override {
+    switch (f.kind) {
+      case sim::FaultKind::kill:
+        kill(i);
+        break;
+      case sim::FaultKind::restore:
+        if (!replicas_[i].host->up()) {
+          replicas_[i].host->turn_on();
+          ctx_.timeline->note(ctx_.name(), "restored", label(i) + " serves again");
+        }
+        break;
+      case sim::FaultKind::slow:
+        replicas_[i].host->set_slowdown(f.factor);
+        break;
+      default:
+        break;
+    }
   }
 
   void reset_stats(double now) override {
@@ -79,6 +135,7 @@ class App final : public sim::Component, public sim::Scalable {
     deadlines_.reset_stats();
     ready_level_.reset(now);
     max_ready_ = ready_;
+    refused_down_ = failed_at_kill_ = 0;
   }
 
   // ---- sim::Scalable ----
@@ -98,6 +155,8 @@ class App final : public sim::Component, public sim::Scalable {
         // Ready unless scaled away (or away and back) meanwhile; replicas join in order.
         if (replicas_[i].generation != generation || i >= desired_) return;
         replicas_[i].started = true;
+        // A fresh pod, even where a killed one's replacement was still starting.
+        replicas_[i].host->turn_on();
         int ready = ready_;
         while (ready < desired_ && replicas_[ready].started) ++ready;
         set_ready(ready, ctx_.engine.now());
@@ -109,9 +168,15 @@ class App final : public sim::Component, public sim::Scalable {
 
   double cpu_utilisation() override {
     double now = ctx_.engine.now(), busy = 0;
-    for (int i = 0; i < ready_; ++i) busy += replicas_[i].host->busy_core_seconds(now);
+    int reporting = 0;
+    for (int i = 0; i < ready_; ++i) {
+      busy += replicas_[i].host->busy_core_seconds(now);
+      reporting += replicas_[i].host->up();
+    }
+    // A dead pod reports no metrics; the HPA averages over the pods that do (SEMANTICS.md 2.9
+    // fills missing ones in so as never to push the decision further; leaving them out is close).
     double span = now - last_measure_;
-    double u = span > 0 && ready_ > 0 ? (busy - last_busy_) / (span * ready_ * vcpus_) : 0;
+    double u = span > 0 && reporting > 0 ? (busy - last_busy_) / (span * reporting * vcpus_) : 0;
     // Replicas that joined or left since the last call make the difference approximate: start the
     // next interval from the current ready set.
     last_busy_ = busy;
@@ -155,6 +220,14 @@ class App final : public sim::Component, public sim::Scalable {
     out.extra["workers_per_replica"] = workers_;
     out.extra["refused"] = refused;
     out.extra["timeouts"] = timeouts;
+    // Drills: connections refused by dead replicas, requests failed by a kill, and each
+    // replica's CPU (a dead one's load moves to the others).
+    if (refused_down_ + failed_at_kill_ > 0 || killed_ever_) {
+      out.extra["refused_while_down"] = static_cast<double>(refused_down_);
+      out.extra["failed_at_kill"] = static_cast<double>(failed_at_kill_);
+      for (int i = 0; i < ever_ready_; ++i)
+        out.extra["replica" + std::to_string(i) + "_cpu"] = replicas_[i].host->utilisation(now);
+    }
     out.turned_away = refused + timeouts;
     return out;
   }
@@ -173,17 +246,66 @@ class App final : public sim::Component, public sim::Scalable {
   }
 
  private:
+  // A request a worker holds: what a kill must answer and undo.
+  struct Held {
+    sim::Deadlines::Id id;
+    sim::Request* request;
+    sim::Session* session;  // the worker's session, and the one it replaced on the request
+    sim::Session* outer;
+  };
   struct Replica {
-    sim::Host* host;
+    sim::Host* host = nullptr;
     std::unique_ptr<sim::WorkerPool> pool;
     bool started = true;      // past its start-up delay
     unsigned generation = 0;  // bumped on every start, so a stale start-up timer is ignored
+    unsigned epoch = 0;       // bumped at every kill: work begun before belongs to a dead process
+    sim::Holders<Held> held;
   };
 
   void set_ready(int n, double now) {
     ready_ = n;
     ready_level_.set(now, n);
     max_ready_ = std::max(max_ready_, n);
+    ever_ready_ = std::max(ever_ready_, n);
+  }
+
+  std::string label(int i) const { return ctx_.name() + "[" + std::to_string(i) + "]"; }
+
+  void kill(int i) {
+    Replica& r = replicas_[i];
+    if (!r.host->up()) return;
+    r.host->turn_off();
+    ++r.epoch;
+    killed_ever_ = true;
+    auto held = r.held.take_all();
+    std::size_t queued = r.pool->waiting();
+    failed_at_kill_ += held.size() + queued;
+    std::string detail = label(i) + " dies: " + std::to_string(held.size()) +
+                         " requests in progress and " + std::to_string(queued) +
+                         " in its backlog fail";
+    if (autoscaler_) {
+      ctx_.timeline->note(ctx_.name(), "replica down",
+                          detail + "; Kubernetes starts a replacement pod (ready after " +
+                              fmt_seconds(startup_) + ")");
+      unsigned epoch = r.epoch;
+      ctx_.engine.after(startup_, [this, i, epoch] {
+        Replica& again = replicas_[i];
+        if (again.epoch != epoch || again.host->up()) return;  // restored or replaced meanwhile
+        again.host->turn_on();
+        ctx_.timeline->note(ctx_.name(), "replacement ready",
+                            label(i) + "'s replacement pod passes its readiness check");
+      });
+    } else {
+      ctx_.timeline->note(ctx_.name(), "replica down", detail + "; it stays down until restored");
+    }
+    // Whatever its workers held and its backlog queued fails now (after the note, so that what
+    // the callers do about it comes after it on the timeline). The caller's session goes back to
+    // what it was before this replica's worker took the request.
+    r.pool->abandon();
+    for (const Held& h : held) {
+      if (h.request->session == h.session) h.request->session = h.outer;
+      deadlines_.answer(h.id, sim::Outcome::failure(kReplicaDown));
+    }
   }
 
   // Once the worker is ours: CPU, then I/O wait, then nested calls. The first of completion and the
@@ -196,16 +318,27 @@ class App final : public sim::Component, public sim::Scalable {
     auto session = std::make_shared<sim::Session>();
     sim::Session* outer = request->session;
     request->session = session.get();
-    auto finish = [this, &r, id, request, session, outer](sim::Outcome o) {
+    unsigned epoch = r.epoch;
+    std::size_t key = r.held.add(Held{id, request, session.get(), outer});
+    auto finish = [this, &r, id, request, session, outer, epoch, key](sim::Outcome o) {
       for (auto& end : session->on_end) end();
       if (request->session == session.get()) request->session = outer;
+      // Killed meanwhile: the caller was answered at the kill and the worker is gone.
+      if (r.epoch != epoch) return;
+      r.held.remove(key);
       r.pool->release();
       deadlines_.answer(id, o);
     };
-    auto nested = [this, request, call, finish] { ctx_.flow.run_nested(request, *call, finish); };
+    auto nested = [this, &r, epoch, request, call, finish] {
+      if (r.epoch != epoch) {
+        finish(sim::Outcome::failure(kReplicaDown));  // a dead process makes no more calls
+        return;
+      }
+      ctx_.flow.run_nested(request, *call, finish);
+    };
     auto after_cpu = [this, call, nested, finish](bool ok) {
       if (!ok)
-        finish(sim::Outcome::failure("replica down"));
+        finish(sim::Outcome::failure(kReplicaDown));
       else if (call->has_io)
         ctx_.engine.after(call->io(ctx_.rng), nested);
       else
@@ -221,7 +354,9 @@ class App final : public sim::Component, public sim::Scalable {
   sim::Deadlines deadlines_;  // gunicorn's `timeout`
   int workers_ = 1, vcpus_ = 1;
   int next_ = 0;
-  int ready_ = 0, desired_ = 0, max_ready_ = 0;
+  int ready_ = 0, desired_ = 0, max_ready_ = 0, ever_ready_ = 0;
+  std::uint64_t refused_down_ = 0, failed_at_kill_ = 0;
+  bool killed_ever_ = false;
   double startup_ = 0;
   sim::TimeWeighted ready_level_;
   double last_busy_ = 0, last_measure_ = 0;

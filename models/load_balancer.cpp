@@ -6,6 +6,19 @@
 // cleared ("mark them as live for quick recovery", ngx_http_upstream_round_robin.c). On error or
 // timeout the next server is tried (proxy_next_upstream "error timeout"), except for non-idempotent
 // requests once sent.
+//
+// Drills (SEMANTICS.md 2.8). A dead upstream replica refuses connections; a refused connect is an
+// `error` that counts as a failure, and as nothing was sent even a non-idempotent request goes to
+// the next server. Requests the replica held when it died fail with the connection reset: they
+// count too, idempotent ones are retried, non-idempotent ones (sent already) get the error. So a
+// dead replica costs, per outage, the non-idempotent requests it held at the kill, plus
+// `max_fails` wasted tries in every `fail_timeout` (marked down for fail_timeout, tried again,
+// failing again while dead), while the survivors take its share. The timeline notes when a server
+// is first marked down in an outage and when it answers again. The load balancer's own instances
+// (`instances`, behind a VIP or DNS that drops dead ones, as pgbouncer's are) can be killed too:
+// the requests one is proxying fail ("load balancer down"), new ones go to the others, and with
+// none left every request fails.
+#include <string_view>
 #include <vector>
 
 #include "models/common.hpp"
@@ -14,6 +27,9 @@
 
 namespace capsim::models {
 namespace {
+
+constexpr const char* kLbDown = "load balancer down";
+constexpr int kMaxHealthNotes = 40;  // health changes noted per run: overload can make them flap
 
 class LoadBalancer final : public sim::Component {
  public:
@@ -28,15 +44,66 @@ class LoadBalancer final : public sim::Component {
                                                  : Balance::RoundRobin),
         upstream_(ctx.topology.index_of(spec.upstream)) {
     (void)c;
+    proxies_.resize(static_cast<std::size_t>(std::max(1, spec.instances)));
   }
 
   int fronts() const override { return upstream_; }
 
   void handle(sim::Visit v) override {
+    // The VIP in front sends the client to an nginx instance that is up, in turn.
+    int n = static_cast<int>(proxies_.size()), k = -1;
+    for (int tries = 0; tries < n && k < 0; ++tries) {
+      int i = next_proxy_;
+      next_proxy_ = (next_proxy_ + 1) % n;
+      if (proxies_[i].up) k = i;
+    }
+    if (k < 0) {
+      v.done(sim::Outcome::failure(kLbDown));
+      return;
+    }
     ensure_state();
     ++received_;
     int tries = spec_.next_upstream_tries > 0 ? spec_.next_upstream_tries : live_;
-    attempt(std::move(v), tries, std::vector<bool>(servers_.size(), false));
+    // The client's answer goes through the instance: a kill answers it at once (see fault()).
+    Proxy& proxy = proxies_[k];
+    std::size_t key = proxy.held.add(std::move(v.done));
+    unsigned epoch = proxy.epoch;
+    v.done = [this, k, key, epoch](sim::Outcome o) {
+      Proxy& p = proxies_[k];
+      if (p.epoch == epoch) p.held.remove(key)(o);
+    };
+    attempt(std::move(v), tries, std::vector<bool>(servers_.size(), false), k, epoch);
+  }
+
+  // ---- drills: the nginx instances themselves ----
+  std::vector<sim::Placement> placement() const override {
+    std::vector<sim::Placement> out;
+    for (std::size_t i = 0; i < proxies_.size(); ++i)
+      out.push_back({"", static_cast<int>(i), ctx_.zone_of(static_cast<int>(i)), proxies_[i].up});
+    return out;
+  }
+  bool supports(sim::FaultKind kind) const override {
+    return kind == sim::FaultKind::kill || kind == sim::FaultKind::restore;
+  }
+  void fault(int i, sim::Fault f) override {
+    Proxy& p = proxies_[i];
+    const std::string label = ctx_.name() + "[" + std::to_string(i) + "]";
+    if (f.kind == sim::FaultKind::restore && !p.up) {
+      p.up = true;
+      ctx_.timeline->note(ctx_.name(), "restored", label + " proxies again");
+    } else if (f.kind == sim::FaultKind::kill && p.up) {
+      p.up = false;
+      ++p.epoch;
+      auto held = p.held.take_all();
+      int up = 0;
+      for (const auto& q : proxies_) up += q.up;
+      ctx_.timeline->note(ctx_.name(), "proxy down",
+                          label + " dies with " + std::to_string(held.size()) +
+                              " requests in flight" +
+                              (up ? "; clients go to the " + std::to_string(up) + " left"
+                                  : "; no instance left: every request fails"));
+      for (auto& done : held) done(sim::Outcome::failure(kLbDown));
+    }
   }
 
   void reset_stats(double now) override {
@@ -68,6 +135,12 @@ class LoadBalancer final : public sim::Component {
   struct Server {
     int active = 0;
     PeerHealth health;
+    bool marked = false;  // marked down since it last answered: one outage on the timeline
+  };
+  struct Proxy {
+    bool up = true;
+    unsigned epoch = 0;  // bumped at each kill: its requests were answered then
+    sim::Holders<sim::Continuation> held;
   };
 
   // The upstream's ready instances are [0, live_); it may scale while requests are in flight, so
@@ -114,25 +187,50 @@ class LoadBalancer final : public sim::Component {
     return best;
   }
 
-  void record_failure(int i, double now) {
-    if (nginx_record_failure(servers_[i].health, now, spec_.max_fails, spec_.fail_timeout, live_))
-      ++marked_down_;
+  void record_failure(int i, double now, const char* cause) {
+    Server& s = servers_[i];
+    if (!nginx_record_failure(s.health, now, spec_.max_fails, spec_.fail_timeout, live_)) return;
+    ++marked_down_;
+    if (s.marked) return;
+    s.marked = true;
+    note("server marked down", upstream_name(i) + " failed " + std::to_string(spec_.max_fails) +
+                                   " time(s) within fail_timeout (last: " + cause +
+                                   "): no requests for " + fmt_seconds(spec_.fail_timeout));
+  }
+
+  void answered(int i) {
+    Server& s = servers_[i];
+    if (!s.marked) return;
+    s.marked = false;
+    note("server back", upstream_name(i) + " answers again and is back in rotation");
+  }
+
+  void note(const std::string& event, const std::string& detail) {
+    if (health_notes_ > kMaxHealthNotes) return;
+    if (++health_notes_ > kMaxHealthNotes)
+      ctx_.timeline->note(ctx_.name(), "health notes", "further health changes not shown");
+    else
+      ctx_.timeline->note(ctx_.name(), event, detail);
+  }
+
+  std::string upstream_name(int i) const {
+    return ctx_.topology.components[upstream_].name + "[" + std::to_string(i) + "]";
   }
 
   static bool retryable(const char* cause) {
     // proxy_next_upstream error timeout: connection errors and timeouts, not application errors
-    std::string c = cause ? cause : "";
-    return c == "connection refused" || c == "replica down" || c == "timeout" ||
+    std::string_view c = cause ? cause : "";
+    return c == "connection refused" || c == "app replica down" || c == "timeout" ||
            c == "backlog full" || c == kReadTimeout;
   }
 
   // Failed before the request was sent: nginx may retry even non-idempotent requests then.
   static bool before_sending(const char* cause) {
-    std::string c = cause ? cause : "";
+    std::string_view c = cause ? cause : "";
     return c == "connection refused" || c == "backlog full";
   }
 
-  void attempt(sim::Visit v, int tries_left, std::vector<bool> tried) {
+  void attempt(sim::Visit v, int tries_left, std::vector<bool> tried, int proxy, unsigned epoch) {
     ensure_state();
     tried.resize(servers_.size(), false);
     double now = ctx_.engine.now();
@@ -149,21 +247,24 @@ class LoadBalancer final : public sim::Component {
     sim::Request* request = v.request;
     const sim::CallPlan* call = v.call;
     // The answer, or a timeout after proxy_read_timeout, whichever comes first.
-    auto id = read_timeouts_.begin(
-        [this, i, v = std::move(v), tries_left, tried = std::move(tried)](sim::Outcome o) mutable {
-          --servers_[i].active;
-          if (o.ok || !retryable(o.cause)) {
-            v.done(o);
-            return;
-          }
-          record_failure(i, ctx_.engine.now());
-          if (tries_left > 1 && (v.request->idempotent || before_sending(o.cause))) {
-            ++failed_over_;
-            attempt(std::move(v), tries_left - 1, std::move(tried));
-          } else {
-            v.done(o);
-          }
-        });
+    auto id = read_timeouts_.begin([this, i, v = std::move(v), tries_left, tried = std::move(tried),
+                                    proxy, epoch](sim::Outcome o) mutable {
+      --servers_[i].active;
+      // The nginx instance died meanwhile: its client was answered then, nothing to retry.
+      if (proxies_[proxy].epoch != epoch) return;
+      if (o.ok || !retryable(o.cause)) {
+        answered(i);  // an answer, even an error of the application's, is no failure
+        v.done(o);
+        return;
+      }
+      record_failure(i, ctx_.engine.now(), o.cause);
+      if (tries_left > 1 && (v.request->idempotent || before_sending(o.cause))) {
+        ++failed_over_;
+        attempt(std::move(v), tries_left - 1, std::move(tried), proxy, epoch);
+      } else {
+        v.done(o);
+      }
+    });
     up.handle_on(
         i, sim::Visit{request, call, [this, id](sim::Outcome o) { read_timeouts_.answer(id, o); }});
   }
@@ -176,6 +277,9 @@ class LoadBalancer final : public sim::Component {
   std::vector<Server> servers_;
   int live_ = 0;
   int rr_ = 0;
+  std::vector<Proxy> proxies_;
+  int next_proxy_ = 0;
+  int health_notes_ = 0;
   std::uint64_t received_ = 0, failed_over_ = 0, bad_gateway_ = 0, marked_down_ = 0;
 };
 

@@ -12,6 +12,18 @@
 // once if fewer replicas than that are active ("writes fail if active replicas < WCF",
 // consistency-guarantees.md). Writes are not scaled by the shard size: an upsert is acknowledged
 // once in the WAL and an appendable segment, and the HNSW index is built later by the optimizer.
+//
+// Drills (SEMANTICS.md 2.7, resilience.md). A dead node's shard replicas are dead: each shard's
+// searches go to its live replicas only, so with replication_factor >= 2 searches continue on the
+// survivors ("≥3 nodes with RF≥2, all requests continue"), which take the dead node's share; a
+// shard search running on the node when it dies is tried again on another live replica of that
+// shard. With factor 1 (or every replica of a shard dead) a search, which fans out to every shard,
+// fails ("shard unavailable"); writes fail when fewer than write_consistency_factor replicas of
+// their shard are live. "Self-hosted Qdrant does not fail over automatically": a node stays down
+// until restored, and its replicas then serve at once (the shard transfer that brings them up to
+// date, stream_records by default, is not modelled). A partitioned node is as good as dead to the
+// rest: peers mark its replicas dead. `slow` slows a node's CPU work.
+#include <functional>
 #include <vector>
 
 #include "models/common.hpp"
@@ -37,6 +49,36 @@ class Qdrant final : public sim::Component {
   }
 
   int instances() const override { return static_cast<int>(nodes_.size()); }
+  bool instance_up(int i) const override { return nodes_[i]->up(); }
+
+  std::vector<sim::Placement> placement() const override {
+    std::vector<sim::Placement> out;
+    for (int i = 0; i < instances(); ++i)
+      out.push_back({"node", i, ctx_.zone_of(i), nodes_[i]->up()});
+    return out;
+  }
+  bool supports(sim::FaultKind) const override { return true; }
+  void fault(int i, sim::Fault f) override {
+    sim::Host& node = *nodes_[i];
+    const std::string label = ctx_.name() + ".node[" + std::to_string(i) + "]";
+    switch (f.kind) {
+      case sim::FaultKind::kill:
+      case sim::FaultKind::partition:
+        if (!node.up()) return;
+        node.turn_off();
+        ctx_.timeline->note(ctx_.name(), "node down", label + " " + describe_shards());
+        break;
+      case sim::FaultKind::restore:
+      case sim::FaultKind::heal:
+        if (node.up()) return;
+        node.turn_on();
+        ctx_.timeline->note(ctx_.name(), "node back", label + " " + describe_shards(true));
+        break;
+      case sim::FaultKind::slow:
+        node.set_slowdown(f.factor);
+        break;
+    }
+  }
 
   void handle(sim::Visit v) override {
     if (v.call->write) {
@@ -51,15 +93,12 @@ class Qdrant final : public sim::Component {
     };
     auto join = std::make_shared<Join>(Join{placement_.size(), {}, std::move(v.done)});
     for (std::size_t s = 0; s < placement_.size(); ++s) {
-      int node = pick_live_replica(s);
       auto shard_done = [join](bool ok) {
         if (!ok && join->result.ok) join->result = sim::Outcome::failure("shard unavailable");
         if (--join->pending == 0) join->done(join->result);
       };
-      if (node < 0)
-        shard_done(false);
-      else
-        nodes_[node]->compute(qdrant_shard_cost(demand(*v.call), points_per_shard_), shard_done);
+      search_shard(s, qdrant_shard_cost(demand(*v.call), points_per_shard_),
+                   static_cast<int>(placement_[s].size()), shard_done);
     }
   }
 
@@ -92,6 +131,48 @@ class Qdrant final : public sim::Component {
   // The call's `time`, or 1 ms when it gives none (assumed).
   double demand(const sim::CallPlan& call) {
     return call.has_demand ? call.demand(ctx_.rng) : 0.001;
+  }
+
+  // One shard's part of a search on a live replica; if that replica's node dies under it, on
+  // another (at most once per replica).
+  void search_shard(std::size_t shard, double cost, int tries, std::function<void(bool)> done) {
+    int node = pick_live_replica(shard);
+    if (node < 0 || tries <= 0) {
+      done(false);
+      return;
+    }
+    nodes_[node]->compute(cost,
+                          [this, shard, cost, tries, done = std::move(done)](bool ok) mutable {
+                            if (ok)
+                              done(true);
+                            else
+                              search_shard(shard, cost, tries - 1, std::move(done));
+                          });
+  }
+
+  // What the live replicas allow now: "every shard has a live replica", or how many shards have
+  // none (and what that costs). `back`: said of a node that rejoins.
+  std::string describe_shards(bool back = false) const {
+    int dead = 0, short_of_writes = 0;
+    for (const auto& replicas : placement_) {
+      int live = 0;
+      for (int node : replicas) live += nodes_[node]->up();
+      dead += live == 0;
+      short_of_writes += live < spec_.write_consistency_factor;
+    }
+    std::string out;
+    if (dead == 0)
+      out = back
+                ? "(rejoins, its replicas serving at once: the shard transfer that catches them up "
+                  "is not modelled; every shard has a live replica"
+                : "(every shard has a live replica: searches continue on the survivors";
+    else
+      out = "(" + std::to_string(dead) + " of " + std::to_string(placement_.size()) +
+            " shards have no live replica: every search fails until a node is restored";
+    if (short_of_writes > dead)
+      out += "; writes to " + std::to_string(short_of_writes) +
+             " shards fail: fewer live replicas than write_consistency_factor";
+    return out + ")";
   }
 
   int pick_live_replica(std::size_t shard) {

@@ -91,6 +91,17 @@ void WorkerPool::set_slots(int slots) {
   serve(engine_.now());
 }
 
+void WorkerPool::abandon() {
+  double now = engine_.now();
+  busy_ = 0;
+  busy_level_.set(now, 0);
+  // Taken off first: a waiter's callback may acquire again (on this pool or another).
+  std::deque<Waiter> waiters = std::move(queue_);
+  queue_.clear();
+  queue_level_.set(now, 0);
+  for (auto& w : waiters) w.granted(Result::Abandoned);
+}
+
 void WorkerPool::reset_stats(double now) {
   busy_level_.reset(now);
   queue_level_.reset(now);

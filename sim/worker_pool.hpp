@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "sim/stats.hpp"
 
@@ -21,7 +22,8 @@ class Engine;
 
 class WorkerPool {
  public:
-  enum class Result { Granted, QueueFull, TimedOut };
+  // Abandoned: the machine behind the pool died while the caller waited (abandon()).
+  enum class Result { Granted, QueueFull, TimedOut, Abandoned };
   using Callback = std::function<void(Result)>;
 
   // queue_limit: waiting places (nullopt = unlimited); wait_timeout: 0 = wait forever;
@@ -32,6 +34,10 @@ class WorkerPool {
   void acquire(Callback granted);
   void release();
   void set_slots(int slots);  // autoscaling; waiters that now fit start at once
+  // The machine behind the pool died (a drill's kill): every waiter is answered Abandoned at once
+  // and every slot is free again. The holders died with it and must not release() later: callers
+  // guard their late completions with a generation of their own (see Holders).
+  void abandon();
   int slots() const { return slots_; }
   int busy() const { return busy_; }
   std::size_t waiting() const { return queue_.size(); }
@@ -70,6 +76,49 @@ class WorkerPool {
   TimeWeighted busy_level_, queue_level_;
   double wait_sum_ = 0;
   std::uint64_t granted_ = 0, waited_ = 0, rejected_ = 0, timed_out_ = 0, reserve_granted_ = 0;
+};
+
+// What the holders of a process's slots are doing, so that a drill's kill can answer each of them
+// at once (a client sees its connection reset) instead of when its work would have ended. add()
+// returns a key for remove(); take_all() empties the table. Keys are reused, so after take_all()
+// the owner must ignore the old holders' late completions (a generation bumped at the kill).
+template <typename T>
+class Holders {
+ public:
+  std::size_t add(T item) {
+    ++size_;
+    if (free_.empty()) {
+      items_.emplace_back(std::move(item));
+      return items_.size() - 1;
+    }
+    std::size_t key = free_.back();
+    free_.pop_back();
+    items_[key] = std::move(item);
+    return key;
+  }
+  T remove(std::size_t key) {
+    T item = std::move(*items_[key]);
+    items_[key].reset();
+    free_.push_back(key);
+    --size_;
+    return item;
+  }
+  std::vector<T> take_all() {
+    std::vector<T> out;
+    out.reserve(size_);
+    for (auto& item : items_)
+      if (item) out.push_back(std::move(*item));
+    items_.clear();
+    free_.clear();
+    size_ = 0;
+    return out;
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  std::vector<std::optional<T>> items_;
+  std::vector<std::size_t> free_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace capsim::sim
