@@ -42,6 +42,22 @@ struct Estimate {
   double mean = kNaN, ci95 = kNaN;
 };
 
+bool is_number(const Json& v) {
+  return v.is_number();
+}
+bool is_string(const Json& v) {
+  return v.is_string();
+}
+bool is_boolean(const Json& v) {
+  return v.is_boolean();
+}
+bool is_array(const Json& v) {
+  return v.is_array();
+}
+bool is_object(const Json& v) {
+  return v.is_object();
+}
+
 // A JSON file of the run with checked access: a missing or mistyped value is an input error that
 // names the file, the JSON pointer and what was expected.
 struct Doc {
@@ -52,28 +68,21 @@ struct Doc {
     Json::json_pointer p(pointer);
     return j.contains(p) ? &j.at(p) : nullptr;
   }
-  template <typename Is>
-  const Json& get(const std::string& pointer, Is is, const char* expected) const {
+  const Json& get(const std::string& pointer, bool (*is)(const Json&), const char* expected) const {
     const Json* v = find(pointer);
     if (!v) fail(file, pointer, std::string("missing (expected ") + expected + ")");
     if (!is(*v))
       fail(file, pointer, "is " + config::json_type_name(*v) + " (expected " + expected + ")");
     return *v;
   }
-  double number(const std::string& p) const {
-    return get(
-               p, [](const Json& v) { return v.is_number(); }, "a number")
-        .get<double>();
-  }
+  double number(const std::string& p) const { return get(p, is_number, "a number").get<double>(); }
   std::optional<double> maybe_number(const std::string& p) const {
     const Json* v = find(p);
     if (!v || v->is_null()) return std::nullopt;
     return number(p);
   }
   std::string text(const std::string& p) const {
-    return get(
-               p, [](const Json& v) { return v.is_string(); }, "a string")
-        .get<std::string>();
+    return get(p, is_string, "a string").get<std::string>();
   }
   std::string maybe_text(const std::string& p) const {
     const Json* v = find(p);
@@ -83,15 +92,9 @@ struct Doc {
   bool flag(const std::string& p) const {
     const Json* v = find(p);
     if (!v) return false;
-    return get(
-               p, [](const Json& x) { return x.is_boolean(); }, "true or false")
-        .get<bool>();
+    return get(p, is_boolean, "true or false").get<bool>();
   }
-  std::size_t size(const std::string& p) const {
-    return get(
-               p, [](const Json& v) { return v.is_array(); }, "an array")
-        .size();
-  }
+  std::size_t size(const std::string& p) const { return get(p, is_array, "an array").size(); }
   std::size_t maybe_size(const std::string& p) const { return find(p) ? size(p) : 0; }
   Estimate estimate(const std::string& p) const {
     return {number(p + "/mean"), maybe_number(p + "/ci95").value_or(kNaN)};
@@ -100,9 +103,7 @@ struct Doc {
   std::map<std::string, double> counts(const std::string& p) const {
     std::map<std::string, double> out;
     if (!find(p)) return out;
-    for (const auto& [key, v] : get(
-                                    p, [](const Json& x) { return x.is_object(); }, "an object")
-                                    .items()) {
+    for (const auto& [key, v] : get(p, is_object, "an object").items()) {
       if (!v.is_number())
         fail(file, p + "/" + key, "is " + config::json_type_name(v) + " (expected a count)");
       out[key] = v.get<double>();
@@ -131,7 +132,8 @@ Doc load_doc(const fs::path& dir, const std::string& name, const std::string& ex
 struct Csv {
   std::string file;
   std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;  // rows[i] is line i + 2
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;  // the line number of each row
 
   std::size_t column(const std::string& name) const {
     return static_cast<std::size_t>(std::find(columns.begin(), columns.end(), name) -
@@ -146,8 +148,8 @@ struct Csv {
     double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
       fail(file, "",
-           fmt::format("line {}: \"{}\" in column {} is not a number (expected a number)", row + 2,
-                       s, col < columns.size() ? columns[col] : "?"));
+           fmt::format("line {}: \"{}\" in column {} is not a number (expected a number)",
+                       lines[row], s, col < columns.size() ? columns[col] : "?"));
     return v;
   }
 };
@@ -177,7 +179,7 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 
 Csv load_csv(const fs::path& dir, const std::string& name, const std::vector<std::string>& required,
              const std::string& expected) {
-  Csv csv{(dir / name).string(), {}, {}};
+  Csv csv{(dir / name).string(), {}, {}, {}};
   std::string all;
   for (const auto& c : required) all += (all.empty() ? "" : ",") + c;
   std::ifstream in(csv.file, std::ios::binary);
@@ -196,10 +198,11 @@ Csv load_csv(const fs::path& dir, const std::string& name, const std::vector<std
   for (std::size_t n = 2; std::getline(in, line); ++n) {
     if (line.empty() || line == "\r") continue;
     csv.rows.push_back(split_csv_line(line));
+    csv.lines.push_back(n);
     if (csv.rows.back().size() < csv.columns.size())
       fail(csv.file, "",
-           fmt::format("line {}: {} fields (expected {}: {})", n, csv.rows.back().size(),
-                       csv.columns.size(), all));
+           fmt::format("line {}: {} fields (expected {}, as in the header)", n,
+                       csv.rows.back().size(), csv.columns.size()));
   }
   return csv;
 }

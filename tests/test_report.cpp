@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -447,9 +448,9 @@ TEST_CASE("report: headless Chromium draws the charts and the page makes no netw
   REQUIRE(png.size() > 24);
   CHECK(png.substr(0, 8) == "\x89PNG\r\n\x1a\n");
   auto be32 = [&](std::size_t at) {
-    return (static_cast<unsigned char>(png[at]) << 24) |
-           (static_cast<unsigned char>(png[at + 1]) << 16) |
-           (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 4; ++k) v = v << 8 | static_cast<unsigned char>(png[at + k]);
+    return v;
   };
   CHECK(be32(16) == 1400);
   CHECK(be32(20) == 1800);
