@@ -73,11 +73,15 @@ FailoverVerdict check_failover(const config::Slo& slo, const sim::DrillSummary& 
     failed += c.failed;
   }
   double rate = requests ? static_cast<double>(failed) / static_cast<double>(requests) : 0;
-  bool rate_ok = rate <= allow.max_error_rate;
-  v.reasons.push_back(std::string(rate_ok ? "held" : "breached") +
-                      ": error rate during the fault " + percent(rate) + " (allowed " +
-                      percent(allow.max_error_rate) + ")");
-  v.pass = v.pass && rate_ok;
+  if (allow.max_error_rate < 1) {
+    bool rate_ok = rate <= allow.max_error_rate;
+    v.reasons.push_back(std::string(rate_ok ? "held" : "breached") +
+                        ": error rate during the fault " + percent(rate) + " (allowed " +
+                        percent(allow.max_error_rate) + ")");
+    v.pass = v.pass && rate_ok;
+  } else {
+    v.reasons.push_back("error rate during the fault " + percent(rate) + " (no ceiling set)");
+  }
   char b[160];
   if (drill.not_recovered > 0) {
     v.pass = false;

@@ -56,6 +56,24 @@ struct ReportOptions {
 // input error (exit 2).
 int report(const ReportOptions& o, const Common& common);
 
+struct PlanCommandOptions {
+  std::string topology, traffic, catalog, slo;
+  int horizon = 0;
+  int replications = 2, processes = 0;
+  unsigned long long seed = 1;
+  bool no_drills = false, report = false;
+};
+int plan(const PlanCommandOptions& o, const Common& common);
+
+struct CompareOptions {
+  std::vector<std::string> topologies;
+  std::string traffic, catalog, slo, at;
+  int replications = 2, processes = 0;
+  unsigned long long seed = 1;
+  bool no_drills = false;
+};
+int compare(const CompareOptions& o, const Common& common);
+
 // A bad command-line value: printed as "capsim: --option: message", exit 2.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -82,6 +82,33 @@ int main(int argc, char** argv) {
   drill_cmd->add_option("--scenario", s.scenario, "Scenario file (faults and their times)")
       ->required();
 
+  PlanCommandOptions pl;
+  auto* plan_cmd = app.add_subcommand(
+      "plan",
+      "For every period of the growth curve: the cheapest setup that meets the SLO with headroom "
+      "and survives any single failure, its monthly cost, the changes and the capacity runway");
+  plan_cmd
+      ->add_option("topology", pl.topology, "Topology file (its \"plan\" keys say what may change)")
+      ->required();
+  plan_cmd->add_option("--traffic", pl.traffic, "Traffic file (growth curve)")->required();
+  plan_cmd->add_option("--catalog", pl.catalog,
+                       "Instance catalog with prices (default: the bundled one)");
+  plan_cmd->add_option("--slo", pl.slo,
+                       "SLO file (default: the bundled experiments/slo-default.json)");
+  plan_cmd->add_option(
+      "--horizon", pl.horizon,
+      "Periods (months) to plan, extending the growth curve (default: the traffic's)");
+  plan_cmd->add_option("--replications", pl.replications, "Replications per confirming simulation")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  plan_cmd->add_option("--jobs", pl.processes,
+                       "Processes to run simulations on (default: all cores)");
+  plan_cmd->add_option("--seed", pl.seed, "Random seed")->capture_default_str();
+  plan_cmd->add_flag("--no-drills", pl.no_drills,
+                     "Check N+1 with the analytic model only (no loss drills)");
+  plan_cmd->add_flag("--report", pl.report, "With --out DIR: also write DIR/report.html");
+  add_common(plan_cmd);
+
   ReportOptions r;
   auto* report_cmd = app.add_subcommand(
       "report",
@@ -104,6 +131,7 @@ int main(int argc, char** argv) {
     if (*graph_cmd) return graph(g, common);
     if (*sim_cmd || *drill_cmd) return simulate(s, common);
     if (*report_cmd) return report(r, common);
+    if (*plan_cmd) return plan(pl, common);
   } catch (const UsageError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kBadInput;

@@ -51,6 +51,20 @@ void resolve_instances(Topology& t, const Catalog& c, ReadContext& ctx) {
   std::vector<std::string> names;
   for (const auto& [name, type] : c.instances) names.push_back(name);
   for (auto& comp : t.components) {
+    if (comp.plan)
+      for (std::size_t i = 0; i < comp.plan->instances.size(); ++i) {
+        const std::string& name = comp.plan->instances[i];
+        if (c.find(name)) continue;
+        std::string hint = closest_match(name, names);
+        ctx.problem(
+            child_pointer(
+                child_pointer(child_pointer(child_pointer("/components", comp.name), "plan"),
+                              "instances"),
+                i),
+            "unknown instance type \"" + name + "\"" +
+                (hint.empty() ? " (expected a type from " + c.file + ")"
+                              : " (did you mean \"" + hint + "\"?)"));
+      }
     if (!comp.instance) continue;
     const InstanceType* type = c.find(*comp.instance);
     if (!type) {

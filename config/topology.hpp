@@ -140,6 +140,16 @@ struct WorkerQueueSpec {  // BullMQ worker semantics
 using KindSpec = std::variant<StationSpec, LoadBalancerSpec, AppSpec, PgBouncerSpec, PostgresSpec,
                               RedisSpec, QdrantSpec, WorkerQueueSpec>;
 
+// What `capsim plan` may change on a component (its "plan" key): the kind's count (app replicas,
+// worker_queue workers, postgres read_replicas, qdrant nodes, pgbouncer / load_balancer instances,
+// station servers, redis masters in cluster mode or replicas otherwise), the instance types to
+// choose from, and for redis the modes. Absent: the planner's defaults per kind (plan/space.cpp).
+struct PlanRange {
+  std::optional<int> min, max;
+  std::vector<std::string> instances;
+  std::vector<std::string> modes;  // redis: standalone | sentinel | cluster
+};
+
 struct Component {
   std::string name;
   std::string kind;                     // "station", "app", ... (the registry key)
@@ -147,6 +157,7 @@ struct Component {
   int vcpus = 0;                   // resolved: explicit, from the catalog, or the kind's default
   std::vector<std::string> zones;  // where its instances are placed, round-robin
   KindSpec spec;
+  std::optional<PlanRange> plan;
 };
 
 // ---- what a request does ----------------------------------------------------------------
@@ -184,6 +195,20 @@ struct Network {
   double cross_zone_rtt = 0;  // between zones, round trip
 };
 
+// A runbook's capacity rules of thumb, computed beside `capsim plan`'s recommendation (the
+// VoiceAssist runbook's projection: one app instance per 50 RPS, 100 database connections per
+// 1000 users, 1 GB of Redis per 10,000 users, read replicas above 150 connections, a Redis
+// cluster above 4 GB; 1000 users at 50 RPS).
+struct RulesOfThumb {
+  std::string app;  // the app component the instance rule sizes
+  double rps_per_app_instance = 50;
+  double users_per_rps = 20;
+  double db_connections_per_1000_users = 100;
+  double replicas_above_connections = 150;
+  double redis_gb_per_10000_users = 1;
+  double redis_cluster_above_gb = 4;
+};
+
 struct Topology {
   std::string name;
   std::string file;
@@ -192,6 +217,7 @@ struct Topology {
   std::vector<Component> components;  // in file order
   std::vector<RequestClass> requests;
   std::vector<Job> jobs;
+  std::optional<RulesOfThumb> rules_of_thumb;
 
   const Component* find(const std::string& name) const;
   int index_of(const std::string& name) const;  // -1 when absent

@@ -385,6 +385,42 @@ Component read_component(const std::string& name, const Json& j, const std::stri
       }
     }
   }
+  if (const Json* pj = r.raw("plan")) {
+    ObjectReader pr(*pj, r.at("plan"), ctx);
+    if (pr.valid()) {
+      PlanRange range;
+      if (auto v = pr.integer("min", 0, 1000)) range.min = static_cast<int>(*v);
+      if (auto v = pr.integer("max", 0, 1000)) range.max = static_cast<int>(*v);
+      if (range.min && range.max && *range.min > *range.max)
+        pr.problem("max", std::to_string(*range.max) + " is less than min " +
+                              std::to_string(*range.min) + " (expected max >= min)");
+      auto strings = [&](const char* key, std::vector<std::string>& into,
+                         const std::vector<std::string>* allowed) {
+        const Json* a = pr.raw(key);
+        if (!a || !expect_array(*a, pr.at(key), ctx, "an array of names")) return;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+          const Json& v = (*a)[i];
+          std::string vp = child_pointer(pr.at(key), i);
+          if (!v.is_string()) {
+            ctx.problem(vp, "is " + json_type_name(v) + " (expected a string)");
+          } else if (allowed && std::find(allowed->begin(), allowed->end(), v.get<std::string>()) ==
+                                    allowed->end()) {
+            std::string hint = closest_match(v.get<std::string>(), *allowed);
+            ctx.problem(vp, "unknown " + std::string(key) + " value \"" + v.get<std::string>() +
+                                "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+          } else {
+            into.push_back(v.get<std::string>());
+          }
+        }
+      };
+      strings("instances", range.instances, nullptr);
+      static const std::vector<std::string> modes = {"standalone", "sentinel", "cluster"};
+      strings("modes", range.modes, &modes);
+      if (!range.modes.empty() && kind && *kind != "redis")
+        pr.problem("modes", "only a redis has modes (expected \"min\", \"max\", \"instances\")");
+      c.plan = range;
+    }
+  }
   if (!kind) {
     // Still accept every kind's keys so that one wrong kind does not bury the user in unknown keys.
     r.allow({"servers",
@@ -623,6 +659,26 @@ Topology read_topology(const Json& j, ReadContext& ctx) {
         else
           t.zones.push_back((*z)[i].get<std::string>());
       }
+    }
+  }
+  if (const Json* rj = r.raw("rules_of_thumb")) {
+    ObjectReader rr(*rj, "/rules_of_thumb", ctx);
+    if (rr.valid()) {
+      RulesOfThumb rt;
+      rt.app = rr.required_string("app", "the app component the instance rule sizes");
+      rt.rps_per_app_instance =
+          rr.number_or("rps_per_app_instance", 1e-6, 1e9, rt.rps_per_app_instance);
+      rt.users_per_rps = rr.number_or("users_per_rps", 1e-6, 1e9, rt.users_per_rps);
+      rt.db_connections_per_1000_users =
+          rr.number_or("db_connections_per_1000_users", 0, 1e9, rt.db_connections_per_1000_users);
+      rt.replicas_above_connections =
+          rr.number_or("replicas_above_connections", 0, 1e9, rt.replicas_above_connections);
+      rt.redis_gb_per_10000_users =
+          rr.number_or("redis_gb_per_10000_users", 0, 1e9, rt.redis_gb_per_10000_users);
+      rt.redis_cluster_above_gb =
+          rr.number_or("redis_cluster_above_gb", 0, 1e9, rt.redis_cluster_above_gb);
+      rr.string("source");
+      t.rules_of_thumb = rt;
     }
   }
   if (const Json* n = r.raw("network")) {

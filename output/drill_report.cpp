@@ -21,8 +21,8 @@ struct PhaseFigures {
 
 PhaseFigures figures(const sim::Phase& p, const sim::PhaseClass& c, int replications) {
   PhaseFigures f;
-  double span = std::max(1e-9, (p.to - p.from) * replications);
-  f.throughput = static_cast<double>(c.requests - c.failed) / span;
+  double span = (p.to - p.from) * replications;
+  f.throughput = span > 0 ? static_cast<double>(c.requests - c.failed) / span : 0;
   f.error_rate = c.requests ? static_cast<double>(c.failed) / static_cast<double>(c.requests) : 0;
   if (c.latency.count()) {
     f.p50 = c.latency.quantile(0.50);

@@ -394,4 +394,29 @@ RunSummary run_replications(const config::Topology& topology, const LoadSpec& lo
   return summarise(results, run);
 }
 
+std::vector<RunSummary> run_batch(const std::vector<BatchRun>& runs, int processes) {
+  if (processes <= 0)
+    processes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::pair<std::size_t, int>> tasks;  // (run, replication)
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    for (int r = 0; r < runs[i].replications; ++r) tasks.emplace_back(i, r);
+  std::vector<std::vector<ReplicationResult>> results(runs.size());
+  for (std::size_t next = 0; next < tasks.size();) {
+    std::vector<std::pair<std::size_t, Child>> running;
+    for (; next < tasks.size() && static_cast<int>(running.size()) < processes; ++next) {
+      const BatchRun& b = runs[tasks[next].first];
+      running.emplace_back(tasks[next].first,
+                           spawn(*b.topology, b.load, b.run, tasks[next].second));
+    }
+    for (auto& [i, child] : running) results[i].push_back(collect(child));
+  }
+  std::vector<RunSummary> out;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    std::sort(results[i].begin(), results[i].end(),
+              [](const auto& a, const auto& b) { return a.replication < b.replication; });
+    out.push_back(summarise(results[i], runs[i].run));
+  }
+  return out;
+}
+
 }  // namespace capsim::sim

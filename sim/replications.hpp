@@ -75,6 +75,16 @@ Estimate estimate(std::vector<double> samples);
 RunSummary run_replications(const config::Topology& topology, const LoadSpec& load,
                             const RunSpec& run, const ReplicationPlan& plan);
 
+// Several runs (different topologies, loads or scenarios) with their replications spread over
+// `processes` child processes at once (0 = all cores): how the planner fans candidates out.
+struct BatchRun {
+  const config::Topology* topology;
+  LoadSpec load;
+  RunSpec run;
+  int replications = 1;
+};
+std::vector<RunSummary> run_batch(const std::vector<BatchRun>& runs, int processes);
+
 // The same, in this process (for one replication, or tools that must not fork). Only one such call
 // per process: SimGrid allows one engine per process.
 RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpec& run);

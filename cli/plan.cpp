@@ -1,0 +1,101 @@
+// capsim plan TOPOLOGY --traffic T [--catalog C] [--slo S] [--horizon N]: the cheapest setup per
+// period that meets the SLO with headroom and survives any single failure, with its costs.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "config/load.hpp"
+#include "output/html_report.hpp"
+#include "output/plan_report.hpp"
+#include "output/report.hpp"
+#include "plan/planner.hpp"
+
+namespace capsim::cli {
+
+namespace {
+
+nlohmann::json file_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+int plan(const PlanCommandOptions& o, const Common& common) {
+  std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
+  if (catalog_path.empty())
+    throw UsageError("--catalog: no catalog given and none bundled (expected --catalog FILE)");
+  config::Catalog catalog = config::load_catalog(catalog_path);
+  config::Topology topology = load_checked_topology(o.topology, &catalog);
+  config::Traffic traffic = config::load_traffic(o.traffic);
+  std::string slo_path = o.slo.empty() ? default_slo_path() : o.slo;
+  if (slo_path.empty())
+    throw UsageError("--slo: no SLO given and none bundled (expected --slo FILE)");
+  config::Slo slo = config::load_slo(slo_path);
+  {
+    config::ReadContext ctx{slo_path, {}};
+    config::check_slo_against(slo, topology, ctx);
+    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+  }
+  if (o.horizon < 0 || o.horizon > 120)
+    throw UsageError("--horizon: " + std::to_string(o.horizon) +
+                     " is out of range (expected 1 to 120 periods)");
+
+  plan::PlanOptions options;
+  options.horizon = o.horizon;
+  options.replications = o.replications;
+  options.processes = o.processes;
+  options.seed = o.seed;
+  options.drills = !o.no_drills;
+  bool show_progress = !common.quiet && isatty(STDERR_FILENO);
+  if (show_progress)
+    options.progress = [](const std::string& what) {
+      std::cerr << "\r\033[K" << what << std::flush;
+    };
+  plan::PlanResult result = plan::make_plan(topology, traffic, catalog, slo, options);
+  if (show_progress) std::cerr << "\r\033[K";
+
+  output::PlanInfo info{o.topology,   o.traffic, catalog_path, slo_path,
+                        slo.headroom, &topology, &catalog};
+  if (!common.out.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(common.out, ec);
+    if (ec) throw UsageError("--out: cannot create " + common.out + ": " + ec.message());
+    fs::path d(common.out);
+    output::write_file(d / "plan.json", output::plan_json(result, info).dump(2) + "\n");
+    output::write_file(d / "plan.md", output::plan_markdown(result, info));
+    output::write_file(d / "costs.csv", output::costs_csv(result, info));
+    nlohmann::json run = {{"capsim", CAPSIM_VERSION},
+                          {"command", "plan"},
+                          {"seed", o.seed},
+                          {"replications", o.replications},
+                          {"inputs",
+                           {{"topology", file_json(o.topology)},
+                            {"traffic", file_json(o.traffic)},
+                            {"slo", file_json(slo_path)},
+                            {"catalog_file", catalog_path},
+                            {"horizon", o.horizon}}}};
+    output::write_file(d / "run.json", run.dump(2) + "\n");
+    if (o.report) {
+      std::string path = output::write_html_report(common.out);
+      if (!common.quiet) std::cerr << "wrote " << path << "\n";
+    }
+  }
+  if (common.format == "json")
+    std::cout << output::plan_json(result, info).dump(2) << "\n";
+  else if (common.format == "markdown")
+    std::cout << output::plan_markdown(result, info);
+  else if (common.format == "csv")
+    std::cout << output::costs_csv(result, info);
+  else
+    std::cout << output::plan_table(result, info);
+  for (const auto& p : result.periods)
+    if (!p.recommended) return kSloBreached;
+  return kOk;
+}
+
+}  // namespace capsim::cli

@@ -1,0 +1,344 @@
+#include "output/plan_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "config/units.hpp"
+#include "plan/analytic.hpp"
+
+namespace capsim::output {
+namespace {
+
+using Json = nlohmann::json;
+using config::format_month;
+
+std::string money(double v) {
+  return fmt::format("{:.0f}", v);
+}
+
+std::string signed_money(double v) {
+  if (std::fabs(v) < 0.5) return "0";
+  return fmt::format("{:+.0f}", v);
+}
+
+double worst(const std::map<std::string, double>& by_class) {
+  double w = 0;
+  for (const auto& [name, v] : by_class) w = std::max(w, v);
+  return w;
+}
+
+std::string ms(double seconds) {
+  return seconds > 0 ? fmt::format("{:.0f} ms", seconds * 1000) : std::string("-");
+}
+
+std::string month_or_never(const std::optional<int>& m) {
+  return m ? format_month(*m) : std::string("not within the horizon");
+}
+
+// Pads to a width (the tables are for a terminal).
+std::string pad(const std::string& s, std::size_t w) {
+  return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+}
+
+}  // namespace
+
+Json plan_json(const plan::PlanResult& p, const PlanInfo& info) {
+  const auto& cat = *info.catalog;
+  Json j = {{"schema", "capsim/plan"},
+            {"version", kPlanVersion},
+            {"capsim", CAPSIM_VERSION},
+            {"topology", {{"name", info.topology->name}, {"file", info.topology_file}}},
+            {"traffic", info.traffic_file},
+            {"slo", info.slo_file},
+            {"headroom", info.headroom},
+            {"catalog",
+             {{"file", info.catalog_file},
+              {"provider", cat.provider},
+              {"region", cat.region},
+              {"currency", cat.currency},
+              {"date", cat.date},
+              {"hours_per_month", config::Catalog::hours_per_month}}},
+            {"wall_seconds", p.wall_seconds},
+            {"simulations", p.simulations}};
+  j["periods"] = Json::array();
+  for (const auto& period : p.periods) {
+    Json pj = {{"period", format_month(period.month)},
+               {"peak_rps", period.peak_rps},
+               {"recommended", period.recommended},
+               {"why_not", period.why_not},
+               {"p95_s", worst(period.p95)},
+               {"p99_s", worst(period.p99)},
+               {"p95_by_class_s", period.p95},
+               {"p99_by_class_s", period.p99},
+               {"error_rate", period.error_rate},
+               {"binding", period.binding},
+               {"monthly_usd", period.monthly},
+               {"delta_usd", period.delta},
+               {"n_plus_1_premium_usd", period.n_plus_1_premium},
+               {"changes", period.changes},
+               {"candidates_evaluated", period.candidates},
+               {"simulations", period.simulations}};
+    pj["setup"] = Json::object();
+    pj["tiers"] = Json::array();
+    for (const auto& t : period.tiers) {
+      pj["setup"][t.component] = t.setup;
+      pj["tiers"].push_back({{"component", t.component},
+                             {"setup", t.setup},
+                             {"count", t.choice.count},
+                             {"instance", t.choice.instance},
+                             {"mode", t.choice.mode},
+                             {"monthly_usd", t.monthly},
+                             {"utilisation", t.utilisation},
+                             {"predicted_utilisation", t.predicted}});
+    }
+    pj["drills"] = Json::array();
+    for (const auto& d : period.drills)
+      pj["drills"].push_back({{"target", d.target},
+                              {"pass", d.pass},
+                              {"recovery_s", d.recovery ? Json(*d.recovery) : Json()},
+                              {"error_rate", d.error_rate},
+                              {"note", d.note}});
+    if (period.runner_up) {
+      Json setup = Json::object();
+      for (std::size_t i = 0; i < period.runner_up->size(); ++i)
+        setup[info.topology->components[i].name] =
+            plan::describe(info.topology->components[i], (*period.runner_up)[i]);
+      pj["runner_up"] = {{"setup", setup},
+                         {"monthly_usd", period.runner_up_monthly},
+                         {"confirmed", period.runner_up_confirmed}};
+    } else {
+      pj["runner_up"] = nullptr;
+    }
+    j["periods"].push_back(pj);
+  }
+  j["runway"] = Json::array();
+  for (const auto& r : p.runway)
+    j["runway"].push_back(
+        {{"component", r.component},
+         {"resource", r.resource},
+         {"over_headroom", r.over_headroom ? Json(format_month(*r.over_headroom)) : Json()},
+         {"saturated", r.saturated ? Json(format_month(*r.saturated)) : Json()}});
+  Json rows = Json::array();
+  for (const auto& r : p.rule_of_thumb)
+    rows.push_back({{"period", format_month(r.month)},
+                    {"mean_rps", r.rps},
+                    {"users", r.users},
+                    {"app_instances", r.app_instances},
+                    {"db_connections", r.db_connections},
+                    {"redis_gb", r.redis_gb},
+                    {"database", r.database},
+                    {"redis", r.redis}});
+  j["rule_of_thumb"] = {{"rows", rows}, {"comparison", rule_of_thumb_comparison(p, info)}};
+  return j;
+}
+
+std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, const PlanInfo& info) {
+  std::vector<std::string> out;
+  const auto& rt = info.topology->rules_of_thumb;
+  if (!rt || p.rule_of_thumb.empty() || p.periods.empty()) return out;
+  int app = info.topology->index_of(rt->app);
+  if (app < 0) return out;
+  // Where the rule and the plan part: first the app instances, period by period.
+  int agree = 0, fewer = 0, more = 0;
+  for (std::size_t k = 0; k < p.periods.size() && k < p.rule_of_thumb.size(); ++k) {
+    int planned = p.periods[k].tiers[app].choice.count;
+    int rule = p.rule_of_thumb[k].app_instances;
+    (planned == rule ? agree : planned < rule ? fewer : more)++;
+  }
+  const auto& last = p.periods.back();
+  const auto& last_rule = p.rule_of_thumb.back();
+  // What one planned replica handles at the headroom, from the simulated utilisation.
+  const auto& tier = last.tiers[app];
+  double per_replica = tier.utilisation > 0
+                           ? last.peak_rps / tier.choice.count * info.headroom / tier.utilisation
+                           : 0;
+  out.push_back(fmt::format(
+      "App instances: the rule (one per {:.0f} RPS of mean load) and the plan agree in {} of {} "
+      "periods; the plan needs fewer in {} and more in {}. In {} the rule says {} for {:.0f} "
+      "mean RPS; the plan sizes for the peak ({:.0f} RPS, {:.1f}x the mean) and gives {} ({}), "
+      "each replica holding about {:.0f} RPS at the {:.0f}% headroom in the simulation.",
+      rt->rps_per_app_instance, agree, p.periods.size(), fewer, more, format_month(last.month),
+      last_rule.app_instances, last_rule.rps, last.peak_rps, last.peak_rps / last_rule.rps,
+      tier.choice.count, tier.setup, per_replica, 100 * info.headroom));
+  // The database: the rule adds read replicas on connection counts, the plan on CPU.
+  for (std::size_t i = 0; i < info.topology->components.size(); ++i) {
+    const auto& c = info.topology->components[i];
+    if (c.kind == "postgres") {
+      out.push_back(fmt::format(
+          "Database: the rule counts connections ({} for {:.0f} users in {}: \"{}\"); capsim "
+          "pools them (PgBouncer) and sizes on CPU and the loss of the primary: {}.",
+          last_rule.db_connections, last_rule.users, format_month(last.month), last_rule.database,
+          last.tiers[i].setup));
+    }
+    if (c.kind == "redis") {
+      out.push_back(fmt::format(
+          "Redis: the rule sizes memory ({:.0f} GB for {:.0f} users: \"{}\"); capsim sizes the "
+          "single command thread (one core per master) and a replica to fail over to: {} at "
+          "{:.0f}% of its thread.",
+          last_rule.redis_gb, last_rule.users, last_rule.redis, last.tiers[i].setup,
+          100 * last.tiers[i].utilisation));
+    }
+  }
+  return out;
+}
+
+std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
+  const auto& t = *info.topology;
+  std::string out = fmt::format(
+      "Plan: {} ({})\nTraffic: {}; catalog: {} {} on-demand prices of {} ({}, {:.0f} h/month); "
+      "SLO: {} (headroom {:.0f}%)\n\n",
+      t.name, info.topology_file, info.traffic_file, info.catalog->provider, info.catalog->region,
+      info.catalog->date, info.catalog->currency, config::Catalog::hours_per_month, info.slo_file,
+      100 * info.headroom);
+  std::vector<std::size_t> width;
+  for (const auto& c : t.components) width.push_back(std::max<std::size_t>(c.name.size(), 10));
+  for (const auto& period : p.periods)
+    for (std::size_t i = 0; i < period.tiers.size(); ++i)
+      width[i] = std::max(width[i], period.tiers[i].setup.size());
+
+  out +=
+      "Recommended setups (each confirmed by simulation at the period's peak; N+1 by a loss "
+      "drill per tier)\n";
+  std::string head = pad("period", 9) + pad("peak rps", 9);
+  for (std::size_t i = 0; i < t.components.size(); ++i)
+    head += pad(t.components[i].name, width[i] + 1);
+  out += head + pad("p95", 8) + "binding constraint\n";
+  for (const auto& period : p.periods) {
+    std::string row =
+        pad(format_month(period.month), 9) + pad(fmt::format("{:.0f}", period.peak_rps), 9);
+    for (std::size_t i = 0; i < period.tiers.size(); ++i)
+      row += pad(period.tiers[i].setup, width[i] + 1);
+    row += pad(ms(worst(period.p95)), 8) + period.binding;
+    out += row + "\n";
+    if (!period.recommended) out += "         NOT RECOMMENDED: " + period.why_not + "\n";
+  }
+
+  out += fmt::format("\nMonthly cost ({}, instances x hourly price x {:.0f} h)\n",
+                     info.catalog->currency, config::Catalog::hours_per_month);
+  head = pad("period", 9);
+  for (const auto& c : t.components)
+    head += pad(c.name, std::max<std::size_t>(c.name.size(), 8) + 1);
+  out += head + pad("total", 8) + pad("delta", 8) + "N+1 premium\n";
+  for (const auto& period : p.periods) {
+    std::string row = pad(format_month(period.month), 9);
+    for (std::size_t i = 0; i < period.tiers.size(); ++i)
+      row += pad(money(period.tiers[i].monthly),
+                 std::max<std::size_t>(t.components[i].name.size(), 8) + 1);
+    row += pad(money(period.monthly), 8) + pad(signed_money(period.delta), 8) +
+           money(period.n_plus_1_premium);
+    out += row + "\n";
+  }
+
+  out += "\nChanges\n";
+  bool any = false;
+  for (const auto& period : p.periods)
+    for (const auto& c : period.changes) {
+      out += "  " + format_month(period.month) + ": " + c + "\n";
+      any = true;
+    }
+  if (!any) out += "  none: the first period's setup holds to the end\n";
+
+  out += "\nN+1 (loss drills at each period's peak)\n";
+  for (const auto& period : p.periods) {
+    std::string line = "  " + format_month(period.month) + ":";
+    for (const auto& d : period.drills)
+      line += fmt::format(" {} {}{};", d.target, d.pass ? "ok" : "FAILS",
+                          d.recovery ? fmt::format(" ({:.0f} s)", *d.recovery) : "");
+    out += line + "\n";
+  }
+
+  out += "\nCapacity runway (the topology as written, if nothing changes)\n";
+  for (const auto& r : p.runway) {
+    if (!r.over_headroom) continue;
+    out += fmt::format("  {} ({}): over the {:.0f}% headroom from {}, saturated from {}\n",
+                       r.component, r.resource, 100 * info.headroom, format_month(*r.over_headroom),
+                       month_or_never(r.saturated));
+  }
+  if (p.runway.empty() || !p.runway.front().over_headroom)
+    out += "  every tier stays under the headroom over the whole horizon\n";
+
+  if (!p.rule_of_thumb.empty()) {
+    const auto& rt = *t.rules_of_thumb;
+    int app = t.index_of(rt.app);
+    out += "\nThe runbook's rules of thumb beside the plan\n";
+    out += pad("period", 9) + pad("mean rps", 9) + pad("users", 8) + pad("app (rule)", 11) +
+           pad("app (plan)", 11) + pad("db conns", 9) + pad("database (rule)", 40) +
+           "redis (rule)\n";
+    for (std::size_t k = 0; k < p.rule_of_thumb.size(); ++k) {
+      const auto& r = p.rule_of_thumb[k];
+      out += pad(format_month(r.month), 9) + pad(fmt::format("{:.0f}", r.rps), 9) +
+             pad(fmt::format("{:.0f}", r.users), 8) + pad(std::to_string(r.app_instances), 11) +
+             pad(app >= 0 && k < p.periods.size()
+                     ? std::to_string(p.periods[k].tiers[app].choice.count)
+                     : "-",
+                 11) +
+             pad(std::to_string(r.db_connections), 9) + pad(r.database, 40) + r.redis + "\n";
+    }
+    for (const auto& s : rule_of_thumb_comparison(p, info)) out += "  " + s + "\n";
+  }
+  out += fmt::format("\n{} simulations in {:.1f} s\n", p.simulations, p.wall_seconds);
+  return out;
+}
+
+std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info) {
+  const auto& t = *info.topology;
+  std::string out = fmt::format(
+      "# Capacity plan: {}\n\nTraffic `{}`, catalog {} {} ({}), SLO `{}` "
+      "(headroom {:.0f}%).\n\n## Recommended setups\n\n",
+      t.name, info.traffic_file, info.catalog->provider, info.catalog->region, info.catalog->date,
+      info.slo_file, 100 * info.headroom);
+  out += "| period | peak rps |";
+  for (const auto& c : t.components) out += " " + c.name + " |";
+  out += " p95 | binding |\n|---|---:|";
+  for (std::size_t i = 0; i < t.components.size(); ++i) out += "---|";
+  out += "---:|---|\n";
+  for (const auto& period : p.periods) {
+    out += fmt::format("| {}{} | {:.0f} |", format_month(period.month),
+                       period.recommended ? "" : " (not recommended)", period.peak_rps);
+    for (const auto& tier : period.tiers) out += " " + tier.setup + " |";
+    out += fmt::format(" {} | {} |\n", ms(worst(period.p95)), period.binding);
+  }
+  out += fmt::format("\n## Monthly cost ({})\n\n| period |", info.catalog->currency);
+  for (const auto& c : t.components) out += " " + c.name + " |";
+  out += " total | delta | N+1 premium |\n|---|";
+  for (std::size_t i = 0; i < t.components.size() + 3; ++i) out += "---:|";
+  out += "\n";
+  for (const auto& period : p.periods) {
+    out += "| " + format_month(period.month) + " |";
+    for (const auto& tier : period.tiers) out += " " + money(tier.monthly) + " |";
+    out += fmt::format(" {} | {} | {} |\n", money(period.monthly), signed_money(period.delta),
+                       money(period.n_plus_1_premium));
+  }
+  out += "\n## Changes\n\n";
+  for (const auto& period : p.periods)
+    for (const auto& c : period.changes) out += "- " + format_month(period.month) + ": " + c + "\n";
+  out += "\n## Capacity runway\n\n";
+  for (const auto& r : p.runway)
+    if (r.over_headroom)
+      out += fmt::format("- {} ({}): over the headroom from {}, saturated from {}\n", r.component,
+                         r.resource, format_month(*r.over_headroom), month_or_never(r.saturated));
+  auto comparison = rule_of_thumb_comparison(p, info);
+  if (!comparison.empty()) {
+    out += "\n## The runbook's rules of thumb\n\n";
+    for (const auto& s : comparison) out += "- " + s + "\n";
+  }
+  return out;
+}
+
+std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info) {
+  std::string out = "period,component,setup,count,hourly_usd,monthly_usd\n";
+  for (const auto& period : p.periods)
+    for (const auto& tier : period.tiers) {
+      const auto& c = *info.topology->find(tier.component);
+      const auto* type =
+          tier.choice.instance.empty() ? nullptr : info.catalog->find(tier.choice.instance);
+      out += fmt::format("{},{},\"{}\",{},{},{:.2f}\n", format_month(period.month), tier.component,
+                         tier.setup, plan::billed_machines(c, tier.choice),
+                         type ? type->hourly : 0.0, tier.monthly);
+    }
+  return out;
+}
+
+}  // namespace capsim::output

@@ -1,0 +1,31 @@
+// What `capsim plan` prints and writes: the recommended setup per period, the cost table, the
+// change list, the capacity runway and the runbook's rules of thumb beside them. plan.json
+// (schema topologies/schema/plan.schema.json), plan.md and costs.csv carry the same.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "config/catalog.hpp"
+#include "config/topology.hpp"
+#include "plan/planner.hpp"
+
+namespace capsim::output {
+
+constexpr int kPlanVersion = 1;
+
+struct PlanInfo {
+  std::string topology_file, traffic_file, catalog_file, slo_file;
+  double headroom = 0.7;
+  const config::Topology* topology = nullptr;
+  const config::Catalog* catalog = nullptr;
+};
+
+nlohmann::json plan_json(const plan::PlanResult& p, const PlanInfo& info);
+std::string plan_table(const plan::PlanResult& p, const PlanInfo& info);
+std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info);
+std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info);
+// How the runbook's rules of thumb compare with the plan, one sentence each.
+std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, const PlanInfo& info);
+
+}  // namespace capsim::output
