@@ -29,12 +29,13 @@ config::Topology load_checked_topology(const std::string& path, const config::Ca
 std::string default_catalog_path() {
   if (const char* env = std::getenv("CAPSIM_CATALOG")) return env;
   std::string bundled = std::string(CAPSIM_SOURCE_DIR) + "/experiments/catalog-aws-us-east-1.json";
-  return std::filesystem::exists(bundled) ? bundled : "";
+  // Relative to where capsim runs, so that messages and reports show a short path.
+  return std::filesystem::exists(bundled) ? std::filesystem::proximate(bundled).string() : "";
 }
 
 std::string default_slo_path() {
   std::string bundled = std::string(CAPSIM_SOURCE_DIR) + "/experiments/slo-default.json";
-  return std::filesystem::exists(bundled) ? bundled : "";
+  return std::filesystem::exists(bundled) ? std::filesystem::proximate(bundled).string() : "";
 }
 
 }  // namespace capsim::cli

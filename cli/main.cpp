@@ -107,7 +107,30 @@ int main(int argc, char** argv) {
   plan_cmd->add_flag("--no-drills", pl.no_drills,
                      "Check N+1 with the analytic model only (no loss drills)");
   plan_cmd->add_flag("--report", pl.report, "With --out DIR: also write DIR/report.html");
+  plan_cmd->add_flag("--mpi", pl.mpi,
+                     "Share the simulations among the ranks of an MPI job (mpirun -n N capsim "
+                     "plan --mpi ...); the same plan as without, printed by rank 0");
   add_common(plan_cmd);
+
+  CompareOptions cmp;
+  auto* compare_cmd = app.add_subcommand(
+      "compare",
+      "Topologies side by side at each period's peak: SLO, headroom, monthly cost and the single "
+      "failures each survives; exit 3 when the first (the proposal) does not hold");
+  compare_cmd->add_option("topologies", cmp.topologies, "Topology files, the proposal first")
+      ->required();
+  compare_cmd->add_option("--traffic", cmp.traffic, "Traffic file (growth curve)")->required();
+  compare_cmd->add_option("--at", cmp.at, "One period (YYYY-MM) instead of every period");
+  compare_cmd->add_option("--catalog", cmp.catalog, "Instance catalog (default: the bundled one)");
+  compare_cmd->add_option("--slo", cmp.slo,
+                          "SLO file (default: the bundled experiments/slo-default.json)");
+  compare_cmd->add_option("--replications", cmp.replications, "Replications per simulation")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  compare_cmd->add_option("--jobs", cmp.processes, "Processes (default: all cores)");
+  compare_cmd->add_option("--seed", cmp.seed, "Random seed")->capture_default_str();
+  compare_cmd->add_flag("--no-drills", cmp.no_drills, "Skip the single-failure drills");
+  add_common(compare_cmd);
 
   ReportOptions r;
   auto* report_cmd = app.add_subcommand(
@@ -132,6 +155,7 @@ int main(int argc, char** argv) {
     if (*sim_cmd || *drill_cmd) return simulate(s, common);
     if (*report_cmd) return report(r, common);
     if (*plan_cmd) return plan(pl, common);
+    if (*compare_cmd) return compare(cmp, common);
   } catch (const UsageError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kBadInput;

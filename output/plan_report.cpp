@@ -342,3 +342,112 @@ std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info) {
 }
 
 }  // namespace capsim::output
+
+namespace capsim::output {
+
+namespace {
+
+std::string failed_drills(const plan::CompareEntry& e) {
+  std::string out;
+  for (const auto& d : e.drills)
+    if (!d.pass) out += (out.empty() ? "" : ", ") + d.target;
+  return out;
+}
+
+}  // namespace
+
+std::string compare_verdict(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info) {
+  std::vector<std::string> bad;
+  for (const auto& p : c)
+    if (!p.entries.empty() && !p.entries[0].holds()) bad.push_back(config::format_month(p.month));
+  if (bad.empty())
+    return fmt::format(
+        "{} (the proposal) holds the SLO and survives every single failure at "
+        "every period compared",
+        info.names[0]);
+  std::string months;
+  for (const auto& m : bad) months += (months.empty() ? "" : ", ") + m;
+  // Which alternatives hold where the proposal does not.
+  std::string others;
+  for (std::size_t k = 1; k < info.names.size(); ++k) {
+    bool all = true;
+    for (const auto& p : c) all = all && p.entries[k].holds();
+    if (all) others += (others.empty() ? "" : ", ") + info.names[k];
+  }
+  return fmt::format("{} (the proposal) does not hold at {}{}", info.names[0], months,
+                     others.empty() ? "; no alternative holds everywhere either"
+                                    : "; " + others + " holds at every period");
+}
+
+std::string compare_table(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info) {
+  std::string out = fmt::format(
+      "Compare at each period's peak (traffic {}; SLO {}, headroom {:.0f}%; N+1 by a loss drill "
+      "per tier)\n\n",
+      info.traffic_file, info.slo_file, 100 * info.headroom);
+  std::size_t w = 10;
+  for (const auto& n : info.names) w = std::max(w, n.size() + 1);
+  out += pad("period", 9) + pad("rps", 7) + pad("topology", w) + pad("SLO", 6) + pad("p95", 9) +
+         pad("p99", 9) + pad("busiest", 16) + pad(info.currency + "/month", 11) +
+         "single failures\n";
+  for (const auto& p : c) {
+    for (std::size_t k = 0; k < p.entries.size(); ++k) {
+      const auto& e = p.entries[k];
+      std::string failures = e.drills.empty() ? "not drilled"
+                             : e.survives     ? "survives all " + std::to_string(e.drills.size())
+                                              : "does not survive losing " + failed_drills(e);
+      out += pad(k == 0 ? format_month(p.month) : "", 9) +
+             pad(k == 0 ? fmt::format("{:.0f}", p.peak_rps) : "", 7) + pad(info.names[k], w) +
+             pad(e.slo_pass ? "holds" : "FAILS", 6) + pad(ms(worst(e.p95)), 9) +
+             pad(ms(worst(e.p99)), 9) + pad(e.busiest, 16) + pad(money(e.monthly), 11) + failures +
+             "\n";
+      if (!e.slo_pass) {
+        std::string b;
+        for (const auto& s : e.breaches) b += (b.empty() ? "" : ", ") + s;
+        out += std::string(9 + 7 + w, ' ') + "breaches: " + b + "\n";
+      }
+    }
+  }
+  out += "\nVerdict: " + compare_verdict(c, info) + "\n";
+  return out;
+}
+
+nlohmann::json compare_json(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info) {
+  Json j = {{"schema", "capsim/compare"},   {"version", 1},
+            {"traffic", info.traffic_file}, {"slo", info.slo_file},
+            {"headroom", info.headroom},    {"topologies", Json::array()},
+            {"periods", Json::array()}};
+  for (std::size_t k = 0; k < info.files.size(); ++k)
+    j["topologies"].push_back({{"name", info.names[k]}, {"file", info.files[k]}});
+  bool proposal_holds = true;
+  for (const auto& p : c) {
+    Json pj = {{"period", config::format_month(p.month)}, {"peak_rps", p.peak_rps}};
+    pj["entries"] = Json::array();
+    for (std::size_t k = 0; k < p.entries.size(); ++k) {
+      const auto& e = p.entries[k];
+      if (k == 0) proposal_holds = proposal_holds && e.holds();
+      Json drills = Json::array();
+      for (const auto& d : e.drills)
+        drills.push_back({{"target", d.target},
+                          {"pass", d.pass},
+                          {"recovery_s", d.recovery ? Json(*d.recovery) : Json()},
+                          {"note", d.note}});
+      pj["entries"].push_back({{"topology", info.names[k]},
+                               {"holds", e.holds()},
+                               {"slo_pass", e.slo_pass},
+                               {"breaches", e.breaches},
+                               {"p95_s", e.p95},
+                               {"p99_s", e.p99},
+                               {"error_rate", e.error_rate},
+                               {"busiest", e.busiest},
+                               {"monthly_usd", e.monthly},
+                               {"survives_single_failures", e.survives},
+                               {"drills", drills}});
+    }
+    j["periods"].push_back(pj);
+  }
+  j["proposal_holds"] = proposal_holds;
+  j["verdict"] = compare_verdict(c, info);
+  return j;
+}
+
+}  // namespace capsim::output

@@ -29,3 +29,21 @@ std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info);
 std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, const PlanInfo& info);
 
 }  // namespace capsim::output
+
+#include "plan/compare.hpp"
+
+namespace capsim::output {
+
+struct CompareInfo {
+  std::vector<std::string> files, names;
+  std::string traffic_file, slo_file;
+  double headroom = 0.7;
+  std::string currency = "USD";
+};
+
+nlohmann::json compare_json(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info);
+std::string compare_table(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info);
+// The one-line verdict on the first topology (the proposal).
+std::string compare_verdict(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info);
+
+}  // namespace capsim::output

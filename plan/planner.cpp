@@ -10,6 +10,7 @@
 #include "analysis/slo_check.hpp"
 #include "config/units.hpp"
 #include "plan/analytic.hpp"
+#include "plan/checks.hpp"
 #include "sim/replications.hpp"
 
 namespace capsim::plan {
@@ -69,35 +70,6 @@ double setup_cost(const Topology& t, const Setup& s, const Catalog& catalog) {
   double total = 0;
   for (std::size_t i = 0; i < s.size(); ++i) total += monthly_cost(t.components[i], s[i], catalog);
   return total;
-}
-
-// The scenario that kills one instance of a tier: its primary or master if it has roles.
-std::optional<Scenario> loss_scenario(const Component& c, const Choice& ch, double fault_at,
-                                      double duration) {
-  ScenarioAction a;
-  a.at = fault_at;
-  a.action = "kill";
-  a.component = c.name;
-  if (c.kind == "postgres") {
-    a.role = "primary";
-  } else if (c.kind == "redis") {
-    a.role = "master";
-  } else if (c.kind == "qdrant") {
-    a.role = "node";
-    a.index = 0;
-  } else if (c.kind == "load_balancer" || c.kind == "pgbouncer" || c.kind == "app" ||
-             c.kind == "worker_queue") {
-    a.index = 0;
-  } else {
-    return std::nullopt;  // stations: no instances to lose one of
-  }
-  (void)ch;
-  a.target = c.name + (a.role.empty() ? "" : "." + a.role) + (a.index ? "[0]" : "");
-  Scenario s;
-  s.name = "lose " + a.target;
-  s.duration = duration;
-  s.actions.push_back(a);
-  return s;
 }
 
 std::string change_text(const Component& c, const Choice& from, const Choice& to) {
@@ -191,14 +163,7 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
     // 2. The simulation confirms: the SLO (percentiles, errors) and the headroom on every tier.
     // While it does not, the tier it names (the one furthest over the headroom, else the
     // bottleneck) grows by one and the simulation runs again.
-    sim::RunSpec run;
-    run.warmup = std::clamp(30000 / std::max(rps, 1.0), 5.0, 30.0);
-    // Long enough for ~150k requests, within 30 s to 2 min: the 95% intervals of p95 are a few
-    // percent wide at that size.
-    run.duration = std::clamp(150000 / std::max(rps, 1.0), 30.0, 120.0);
-    run.sample_interval = run.duration;
-    run.timeseries = false;
-    run.seed = options.seed;
+    sim::RunSpec run = confirmation_run(rps, options.seed);
     sim::LoadSpec load;
     load.rps = rps;
     load.arrival = traffic.arrival;
@@ -263,10 +228,7 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
     if (slo_ok && feasible && options.drills) {
       for (int round = 0; round < 3; ++round) {
         Topology candidate = apply(topology, setup, catalog);
-        double fault_at = 10;
-        double drill_duration = fault_at + slo.failover.max_recovery.value_or(60) + 15;
-        std::vector<Scenario> scenarios;
-        std::vector<std::size_t> tier_of;
+        std::vector<std::size_t> tiers;
         for (std::size_t i = 0; i < n; ++i) {
           // Tiers whose survival is only a matter of capacity (nginx, PgBouncer, workers) are
           // drilled when their setup changes; the app tier (nginx's retries) and the stateful
@@ -275,42 +237,14 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
           bool every_period =
               kind == "app" || kind == "postgres" || kind == "redis" || kind == "qdrant";
           if (!every_period && previous && (*previous)[i] == setup[i]) continue;
-          if (auto s = loss_scenario(candidate.components[i], setup[i], fault_at, drill_duration)) {
-            scenarios.push_back(*s);
-            tier_of.push_back(i);
-          }
+          tiers.push_back(i);
         }
-        sim::RunSpec drill_run = run;
-        drill_run.warmup = std::min(run.warmup, 10.0);
-        drill_run.duration = drill_duration;
-        drill_run.sample_interval = 1;
-        drill_run.timeseries = false;
-        std::vector<sim::BatchRun> batch;
-        for (const auto& s : scenarios) {
-          sim::BatchRun b{&candidate, load, drill_run, 1};
-          b.run.drill.scenario = &s;
-          b.run.drill.rule = analysis::recovery_rule(slo, candidate);
-          batch.push_back(b);
-        }
-        auto summaries = sim::run_batch(batch, options.processes);
-        period.simulations += static_cast<int>(batch.size());
-        period.drills.clear();
+        period.drills = run_loss_drills(candidate, tiers, load, run, slo, options.processes);
+        period.simulations += static_cast<int>(period.drills.size());
         bool grew = false, structural = false;
-        for (std::size_t d = 0; d < summaries.size(); ++d) {
-          const auto& drill = *summaries[d].drill;
-          auto v = analysis::check_failover(slo, drill);
-          LossDrill ld;
-          ld.target = scenarios[d].actions[0].target;
-          ld.pass = v.pass;
-          if (!drill.recovery.samples.empty()) ld.recovery = drill.recovery.mean;
-          std::uint64_t req = 0, bad = 0;
-          for (const auto& c : drill.phases[1].classes) req += c.requests, bad += c.failed;
-          ld.error_rate = req ? static_cast<double>(bad) / static_cast<double>(req) : 0;
-          for (const auto& r : v.reasons)
-            if (r.rfind("breached", 0) == 0) ld.note += (ld.note.empty() ? "" : "; ") + r;
-          period.drills.push_back(ld);
-          if (v.pass) continue;
-          std::size_t i = tier_of[d];
+        for (const auto& ld : period.drills) {
+          if (ld.pass) continue;
+          std::size_t i = ld.tier;
           const auto& kind = topology.components[i].kind;
           bool stateless = kind == "app" || kind == "worker_queue" || kind == "pgbouncer" ||
                            kind == "load_balancer" || kind == "qdrant";
@@ -321,17 +255,14 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
             structural = true;
           }
         }
-        if (!grew || structural) {
-          if (structural || grew) {
-            for (const auto& d : period.drills)
-              if (!d.pass)
-                period.why_not += (period.why_not.empty() ? "" : "; ") +
-                                  fmt::format("does not survive losing {} ({})", d.target, d.note);
-          }
-          break;
-        }
-        // Grew: the SLO must still hold with more instances (it only gets better), drill again.
+        // Grew: more survivors only lower the load, so the SLO still holds; drill again.
+        if (!grew || structural) break;
       }
+      // Whatever still fails after the last round rules the setup out.
+      for (const auto& d : period.drills)
+        if (!d.pass)
+          period.why_not += (period.why_not.empty() ? "" : "; ") +
+                            fmt::format("does not survive losing {} ({})", d.target, d.note);
     }
     period.recommended = slo_ok && feasible && period.why_not.empty();
     period.setup = setup;

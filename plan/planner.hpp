@@ -14,6 +14,7 @@
 #include "config/slo.hpp"
 #include "config/topology.hpp"
 #include "config/traffic.hpp"
+#include "plan/checks.hpp"
 #include "plan/space.hpp"
 
 namespace capsim::plan {
@@ -33,14 +34,6 @@ struct TierCheck {  // one tier of a period's setup
   double monthly = 0;      // cost of this component per month
   double utilisation = 0;  // simulated, busiest resource
   double predicted = 0;    // the analytic model's
-};
-
-struct LossDrill {  // N+1: one single-instance or single-role loss
-  std::string target;
-  bool pass = false;
-  std::optional<double> recovery;  // seconds until the SLO held again
-  double error_rate = 0;           // during the fault
-  std::string note;
 };
 
 struct PeriodPlan {
