@@ -116,7 +116,11 @@ class Walker {
               d_.cpu[k] += p * d;
               own += d + io;
             }
-          } else {  // app, station: the call's demand is CPU (or service) here
+          } else if constexpr (std::is_same_v<S, StationSpec>) {
+            double service = c.demand ? d : s.service.mean;
+            d_.cpu[k] += p * service;
+            own += service + io;
+          } else {  // app: the call's demand is CPU here
             d_.cpu[k] += p * d;
             own += d + io;
           }
