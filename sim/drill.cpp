@@ -69,8 +69,12 @@ std::string ScenarioRunner::label(Target t) const {
 void ScenarioRunner::act(const std::vector<Target>& targets, Fault fault, const std::string& what) {
   std::string names;
   for (Target t : targets) names += (names.empty() ? "" : ", ") + label(t);
-  const std::string component =
-      targets.empty() ? "scenario" : topology_.components[targets[0].first].name;
+  // A fault on one component is that component's event; one across several (a zone) is the
+  // scenario's.
+  bool one = !targets.empty() && std::all_of(targets.begin(), targets.end(), [&](Target t) {
+    return t.first == targets[0].first;
+  });
+  const std::string component = one ? topology_.components[targets[0].first].name : "scenario";
   timeline_.note(component, to_string(fault.kind),
                  what + (names.empty() ? " (no instance)" : " (" + names + ")"));
   for (Target t : targets) {
