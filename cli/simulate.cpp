@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -137,8 +138,13 @@ int simulate(const SimulateOptions& o, const Common& common) {
   }
   bool show_progress = !common.quiet && isatty(STDERR_FILENO);
   if (show_progress)
-    plan.progress = [](int done, int planned) {
-      std::cerr << "\rreplications " << done << "/" << planned << std::flush;
+    plan.progress = [start = std::chrono::steady_clock::now()](int done, int planned) {
+      double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cerr << "\r\033[Kreplications " << done << "/" << planned;
+      if (done > 0 && done < planned)
+        std::cerr << ", ETA " << static_cast<int>(elapsed / done * (planned - done) + 0.5) << " s";
+      std::cerr << std::flush;
     };
   sim::RunSummary summary = sim::run_replications(topology, load, run, plan);
   if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";

@@ -109,7 +109,18 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
     period.month = month;
     period.peak_rps = traffic.peak_rps(month);
     double rps = period.peak_rps;
-    if (options.progress) options.progress(fmt::format("{}: {:.0f} rps", format_month(month), rps));
+    if (options.progress) {
+      // Periods grow in load, so the ETA from the ones done so far is a lower bound.
+      auto periods = traffic.periods();
+      std::size_t done = result.periods.size();
+      double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      std::string eta =
+          done ? fmt::format(", ETA {:.0f} s+", elapsed / done * (periods.size() - done)) : "";
+      options.progress(
+          fmt::format("period {}/{} {} at {:.0f} rps: {} simulations so far, {:.0f} s{}", done + 1,
+                      periods.size(), format_month(month), rps, result.simulations, elapsed, eta));
+    }
 
     // 1. The analytic search: per tier, the cheapest option meeting headroom and N+1. Tiers are
     // independent in this model (each one's demand per request is fixed by the call trees), so
