@@ -950,11 +950,17 @@ Section plan_section(const Run& r) {
   std::string html = panel(svg::bar_chart(chart), side);
   if (!changes.empty())
     html += "<h3>Setup changes</h3>\n<ul class=\"changes\">\n" + changes + "</ul>\n";
-  if (r.runway.is_object() && !r.runway.empty()) {
+  // plan.json's runway: one entry per tier of the topology as written, the first to run out first.
+  if (r.runway.is_array() && !r.runway.empty()) {
+    auto month = [](const Json& v) { return v.is_string() ? v.get<std::string>() : "-"; };
     std::vector<std::vector<std::string>> runway;
-    for (const auto& [key, v] : r.runway.items())
-      runway.push_back({key, v.is_string() ? v.get<std::string>() : v.dump()});
-    html += "<h3>Runway</h3>\n" + table({"", ""}, runway);
+    for (const auto& t : r.runway)
+      if (t.is_object())
+        runway.push_back({t.value("component", ""), t.value("resource", ""),
+                          month(t.value("over_headroom", Json())),
+                          month(t.value("saturated", Json()))});
+    html += "<h3>Capacity runway (the topology as written, if nothing changes)</h3>\n" +
+            table({"tier", "resource", "over the headroom from", "saturated from"}, runway);
   }
   return {"plan", "Plan: cost per month", html};
 }
