@@ -62,6 +62,7 @@ struct PlanCommandOptions {
   int replications = 2, processes = 0;
   unsigned long long seed = 1;
   bool no_drills = false, report = false;
+  bool mpi = false;  // --mpi: share the simulations among the ranks of an MPI job (cli/mpi.hpp)
 };
 int plan(const PlanCommandOptions& o, const Common& common);
 

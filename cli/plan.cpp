@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/mpi.hpp"
 #include "config/load.hpp"
 #include "output/html_report.hpp"
 #include "output/plan_report.hpp"
@@ -25,6 +27,10 @@ nlohmann::json file_json(const std::string& path) {
 }  // namespace
 
 int plan(const PlanCommandOptions& o, const Common& common) {
+  // --mpi: first, so that only rank 0 reports bad inputs (every rank reads the same ones).
+  std::optional<MpiSession> mpi;
+  if (o.mpi) mpi.emplace();
+  const bool lead = !mpi || mpi->lead();  // the one that prints and writes
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (catalog_path.empty())
     throw UsageError("--catalog: no catalog given and none bundled (expected --catalog FILE)");
@@ -50,7 +56,7 @@ int plan(const PlanCommandOptions& o, const Common& common) {
   options.processes = o.processes;
   options.seed = o.seed;
   options.drills = !o.no_drills;
-  bool show_progress = !common.quiet && isatty(STDERR_FILENO);
+  bool show_progress = lead && !common.quiet && isatty(STDERR_FILENO);
   if (show_progress)
     options.progress = [](const std::string& what) {
       std::cerr << "\r\033[K" << what << std::flush;
@@ -60,7 +66,8 @@ int plan(const PlanCommandOptions& o, const Common& common) {
 
   output::PlanInfo info{o.topology,   o.traffic, catalog_path, slo_path,
                         slo.headroom, &topology, &catalog};
-  if (!common.out.empty()) {
+  // Every rank has the same plan; other ranks' stdout is /dev/null, but files are shared.
+  if (lead && !common.out.empty()) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(common.out, ec);

@@ -10,6 +10,7 @@ packages=(
   catch2                  # tests (v2)
   libcli11-dev libfmt-dev # command line, formatting
   libvalijson-dev         # JSON Schema checks in tests
+  libopenmpi-dev openmpi-bin  # optional: capsim plan --mpi, and its test under mpirun
   graphviz                # `dot` checks the output of `capsim graph` in tests
   chromium                # tests render `capsim report` in headless Chromium
   jupyter-nbconvert python3-pandas python3-matplotlib python3-ipykernel  # notebooks/, run by tests

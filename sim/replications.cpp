@@ -44,7 +44,7 @@ Json drill_to_wire(const DrillResult& d) {
             {"last_error", opt(d.last_error)}};
   for (const auto& e : d.events) j["events"].push_back({e.time, e.component, e.event, e.detail});
   for (const auto& p : d.phases) {
-    Json pj = {{"name", p.name}, {"from", p.from}, {"to", p.to}};
+    Json pj = {{"name", p.name}, {"from", p.from}, {"to", p.to}, {"seconds", p.seconds}};
     for (const auto& c : p.classes)
       pj["classes"].push_back({{"name", c.name},
                                {"requests", c.requests},
@@ -72,6 +72,7 @@ DrillResult drill_from_wire(const Json& j) {
     Phase p{pj.at("name").get<std::string>(),
             pj.at("from").get<double>(),
             pj.at("to").get<double>(),
+            pj.at("seconds").get<double>(),
             {}};
     for (const auto& cj : pj.value("classes", Json::array())) {
       PhaseClass c;
@@ -252,7 +253,8 @@ static DrillSummary summarise_drills(const std::vector<ReplicationResult>& resul
     d.lost_lag = std::max(d.lost_lag, dr.lost_lag);
     if (dr.last_error) outage.push_back(*dr.last_error - dr.fault_at);
     if (r == 0) continue;
-    for (std::size_t p = 0; p < d.phases.size() && p < dr.phases.size(); ++p)
+    for (std::size_t p = 0; p < d.phases.size() && p < dr.phases.size(); ++p) {
+      d.phases[p].seconds += dr.phases[p].seconds;
       for (std::size_t c = 0; c < d.phases[p].classes.size(); ++c) {
         PhaseClass& into = d.phases[p].classes[c];
         const PhaseClass& from = dr.phases[p].classes[c];
@@ -261,6 +263,7 @@ static DrillSummary summarise_drills(const std::vector<ReplicationResult>& resul
         for (const auto& [cause, n] : from.errors) into.errors[cause] += n;
         into.latency.merge(from.latency);
       }
+    }
   }
   d.recovery = estimate(recovery);
   d.lost_writes = estimate(lost);
@@ -394,22 +397,60 @@ RunSummary run_replications(const config::Topology& topology, const LoadSpec& lo
   return summarise(results, run);
 }
 
-std::vector<RunSummary> run_batch(const std::vector<BatchRun>& runs, int processes) {
+std::vector<ReplicationResult> run_tasks(const std::vector<BatchRun>& runs,
+                                         const std::vector<BatchTask>& tasks, int processes) {
   if (processes <= 0)
     processes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::pair<std::size_t, int>> tasks;  // (run, replication)
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    for (int r = 0; r < runs[i].replications; ++r) tasks.emplace_back(i, r);
-  std::vector<std::vector<ReplicationResult>> results(runs.size());
+  std::vector<ReplicationResult> results;
+  results.reserve(tasks.size());
   for (std::size_t next = 0; next < tasks.size();) {
-    std::vector<std::pair<std::size_t, Child>> running;
+    std::vector<Child> running;
     for (; next < tasks.size() && static_cast<int>(running.size()) < processes; ++next) {
-      const BatchRun& b = runs[tasks[next].first];
-      running.emplace_back(tasks[next].first,
-                           spawn(*b.topology, b.load, b.run, tasks[next].second));
+      const BatchRun& b = runs.at(tasks[next].run);
+      running.push_back(spawn(*b.topology, b.load, b.run, tasks[next].replication));
     }
-    for (auto& [i, child] : running) results[i].push_back(collect(child));
+    for (auto& child : running) results.push_back(collect(child));
   }
+  return results;
+}
+
+namespace {
+BatchExecutor& batch_executor() {
+  static BatchExecutor executor;
+  return executor;
+}
+}  // namespace
+
+void set_batch_executor(BatchExecutor executor) {
+  batch_executor() = std::move(executor);
+}
+
+std::string result_to_wire(const ReplicationResult& result) {
+  return to_wire(result).dump();
+}
+
+ReplicationResult result_from_wire(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw std::runtime_error("a replication's result is not valid JSON");
+  return from_wire(j);
+}
+
+std::vector<RunSummary> run_batch(const std::vector<BatchRun>& runs, int processes) {
+  std::vector<BatchTask> tasks;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    for (int r = 0; r < runs[i].replications; ++r) tasks.push_back({i, r});
+  const BatchExecutor& executor = batch_executor();
+  std::vector<ReplicationResult> done =
+      executor ? executor(runs, tasks, processes) : run_tasks(runs, tasks, processes);
+  if (done.size() != tasks.size())
+    throw std::runtime_error("the batch executor returned " + std::to_string(done.size()) +
+                             " results for " + std::to_string(tasks.size()) + " replications");
+  // Each run's replications in order, whichever order they finished in: the summary depends on
+  // the results only, never on who ran them.
+  std::vector<std::vector<ReplicationResult>> results(runs.size());
+  for (std::size_t t = 0; t < tasks.size(); ++t)
+    results[tasks[t].run].push_back(std::move(done[t]));
   std::vector<RunSummary> out;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::sort(results[i].begin(), results[i].end(),

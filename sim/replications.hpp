@@ -85,6 +85,29 @@ struct BatchRun {
 };
 std::vector<RunSummary> run_batch(const std::vector<BatchRun>& runs, int processes);
 
+// The seam through which run_batch runs its replications, so that another executor (capsim plan
+// --mpi spreads them over MPI ranks) can take over without sim/ knowing about it. A task is one
+// replication of one run; every replication keeps its own seed, so who runs it does not matter.
+struct BatchTask {
+  std::size_t run = 0;  // index into the batch's runs
+  int replication = 0;
+};
+// Runs `tasks` in forked children, at most `processes` at once (0 = all cores); their results in
+// the order of `tasks`. Throws std::runtime_error if one fails.
+std::vector<ReplicationResult> run_tasks(const std::vector<BatchRun>& runs,
+                                         const std::vector<BatchTask>& tasks, int processes);
+// An executor must return every task's result in the order of `tasks` (as run_tasks does), and
+// throw the same error on every process that shares the work when one fails.
+using BatchExecutor = std::function<std::vector<ReplicationResult>(
+    const std::vector<BatchRun>& runs, const std::vector<BatchTask>& tasks, int processes)>;
+// Installs the executor run_batch uses from now on; an empty one restores run_tasks.
+void set_batch_executor(BatchExecutor executor);
+
+// A replication's result as JSON text and back: how children send theirs to the parent, and how
+// other executors ship them. Exact: doubles are printed with enough digits to read back the same.
+std::string result_to_wire(const ReplicationResult& result);
+ReplicationResult result_from_wire(const std::string& text);
+
 // The same, in this process (for one replication, or tools that must not fork). Only one such call
 // per process: SimGrid allows one engine per process.
 RunSummary summarise(const std::vector<ReplicationResult>& results, const RunSpec& run);

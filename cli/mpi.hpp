@@ -1,0 +1,28 @@
+// capsim plan --mpi: the planner's simulations spread over the ranks of an MPI job (SPMD). Every
+// rank runs the same planner on the same inputs; run_batch's replications are shared out among
+// the ranks and every rank gets every result, so every rank takes the same decisions and the
+// result is the single-process run's. Only rank 0 prints and writes files.
+#pragma once
+
+namespace capsim::cli {
+
+class MpiSession {
+ public:
+  // MPI_Init; installs the MPI batch executor; silences stdout and stderr on ranks other than 0
+  // (they compute the same plan: one copy of the output and of any error is enough). Throws
+  // UsageError when capsim was built without MPI.
+  MpiSession();
+  // Restores the local executor; MPI_Finalize.
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool lead() const { return rank_ == 0; }  // the rank that prints and writes
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+}  // namespace capsim::cli
