@@ -1,6 +1,7 @@
 // The command-line front: each command is a function from parsed options to an exit status.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -83,6 +84,8 @@ struct UsageError : std::runtime_error {
 // Prints every problem of an input error to stderr, one line each.
 void print_problems(const std::exception& e);
 std::string default_catalog_path();
+// An input file as JSON, for run.json's record of the inputs (null when unreadable).
+nlohmann::json file_json(const std::string& path);
 // The bundled SLO (experiments/slo-default.json) that drills judge recovery by without --slo.
 std::string default_slo_path();
 // The topology with the graph's errors (call cycles) turned into input errors too.

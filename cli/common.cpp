@@ -1,5 +1,6 @@
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "analysis/graph.hpp"
@@ -31,6 +32,11 @@ std::string default_catalog_path() {
   std::string bundled = std::string(CAPSIM_SOURCE_DIR) + "/experiments/catalog-aws-us-east-1.json";
   // Relative to where capsim runs, so that messages and reports show a short path.
   return std::filesystem::exists(bundled) ? std::filesystem::proximate(bundled).string() : "";
+}
+
+nlohmann::json file_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, false);
 }
 
 std::string default_slo_path() {

@@ -17,15 +17,6 @@
 
 namespace capsim::cli {
 
-namespace {
-
-nlohmann::json file_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in, nullptr, false);
-}
-
-}  // namespace
-
 int plan(const PlanCommandOptions& o, const Common& common) {
   // --mpi: first, so that only rank 0 reports bad inputs (every rank reads the same ones).
   std::optional<MpiSession> mpi;

@@ -31,11 +31,6 @@ double duration_option(const std::string& name, const std::string& text, bool al
   return p.value;
 }
 
-nlohmann::json file_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in, nullptr, false);
-}
-
 }  // namespace
 
 int simulate(const SimulateOptions& o, const Common& common) {
