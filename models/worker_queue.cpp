@@ -411,6 +411,7 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
         latency_.add(latency);
         job_latency_sum_[run->request.job] += latency;
         ++job_completed_[run->request.job];
+        ctx_.timeline->job_done(run->request.job, run->enqueued, latency, nullptr);
       }
       return;
     }
@@ -419,6 +420,9 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
       ++failed_;
       ++failed_total_;
       ++failed_since_;
+      if (run->request.measured)
+        ctx_.timeline->job_done(run->request.job, run->enqueued, ctx_.engine.now() - run->enqueued,
+                                o.cause ? o.cause : "error");
       if (!failing_) {
         failing_ = true;
         failed_since_ = 1;
@@ -531,6 +535,9 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
         ++stalled_;
         if (++run->stalls > kMaxStalledCount) {
           ++failed, ++failed_, ++failed_total_, ++stalled_failed_;
+          if (run->request.measured)
+            ctx_.timeline->job_done(run->request.job, run->enqueued, now - run->enqueued,
+                                    "job stalled more than maxStalledCount");
         } else {
           back.push_back(run);
         }

@@ -19,9 +19,9 @@ struct PhaseFigures {
   std::string top_error;
 };
 
-PhaseFigures figures(const sim::Phase& p, const sim::PhaseClass& c, int replications) {
+PhaseFigures figures(const sim::Phase& p, const sim::PhaseClass& c) {
   PhaseFigures f;
-  double span = (p.to - p.from) * replications;
+  double span = p.seconds;
   f.throughput = span > 0 ? static_cast<double>(c.requests - c.failed) / span : 0;
   f.error_rate = c.requests ? static_cast<double>(c.failed) / static_cast<double>(c.requests) : 0;
   if (c.latency.count()) {
@@ -80,7 +80,7 @@ Json timeline_json(const sim::DrillSummary& d, const DrillInfo& info) {
     Json pj = {{"name", phase.name}, {"from_s", phase.from}, {"to_s", phase.to}};
     pj["classes"] = Json::array();
     for (const auto& c : phase.classes) {
-      PhaseFigures f = figures(phase, c, info.replications);
+      PhaseFigures f = figures(phase, c);
       pj["classes"].push_back({{"name", c.name},
                                {"requests", c.requests},
                                {"throughput_rps", f.throughput},
@@ -118,7 +118,7 @@ std::string drill_table(const sim::DrillSummary& d, const DrillInfo& info) {
                      "requests", "ok rps", "errors", "p95", "p99", "main error");
   for (const auto& phase : d.phases)
     for (const auto& c : phase.classes) {
-      PhaseFigures f = figures(phase, c, info.replications);
+      PhaseFigures f = figures(phase, c);
       out += fmt::format("  {:<7} {:<16} {:>9} {:>9.1f} {:>7.2f}% {:>9} {:>9}  {}\n", phase.name,
                          c.name, c.requests, f.throughput, 100 * f.error_rate,
                          c.latency.count() ? seconds(f.p95) : "-",
@@ -158,7 +158,7 @@ std::string drill_markdown(const sim::DrillSummary& d, const DrillInfo& info) {
       "|\n|---|---|---:|---:|---:|---:|---:|\n";
   for (const auto& phase : d.phases)
     for (const auto& c : phase.classes) {
-      PhaseFigures f = figures(phase, c, info.replications);
+      PhaseFigures f = figures(phase, c);
       out +=
           fmt::format("| {} | {} | {} | {:.1f} | {:.2f}% | {} | {} |\n", phase.name, c.name,
                       c.requests, f.throughput, 100 * f.error_rate, seconds(f.p95), seconds(f.p99));

@@ -118,6 +118,12 @@ class Timeline {
     lost_writes_ += count;
     lost_lag_ = std::max(lost_lag_, lag_seconds);
   }
+  // Drills log every job's fate too (by the time it was enqueued), beside the requests'.
+  using JobLog = std::function<void(int job, double enqueued, double latency, const char* cause)>;
+  void set_job_log(JobLog log) { job_log_ = std::move(log); }
+  void job_done(int job, double enqueued, double latency, const char* cause) {
+    if (job_log_) job_log_(job, enqueued, latency, cause);
+  }
   const std::vector<Event>& events() const { return events_; }
   std::uint64_t lost_write_count() const { return lost_writes_; }
   double lost_lag() const { return lost_lag_; }
@@ -127,6 +133,7 @@ class Timeline {
   std::vector<Event> events_;
   std::uint64_t lost_writes_ = 0;
   double lost_lag_ = 0;
+  JobLog job_log_;
 };
 
 class Component {

@@ -71,9 +71,8 @@ void ScenarioRunner::act(const std::vector<Target>& targets, Fault fault, const 
   for (Target t : targets) names += (names.empty() ? "" : ", ") + label(t);
   // A fault on one component is that component's event; one across several (a zone) is the
   // scenario's.
-  bool one = !targets.empty() && std::all_of(targets.begin(), targets.end(), [&](Target t) {
-    return t.first == targets[0].first;
-  });
+  bool one = !targets.empty() && std::all_of(targets.begin(), targets.end(),
+                                             [&](Target t) { return t.first == targets[0].first; });
   const std::string component = one ? topology_.components[targets[0].first].name : "scenario";
   timeline_.note(component, to_string(fault.kind),
                  what + (names.empty() ? " (no instance)" : " (" + names + ")"));
@@ -210,9 +209,9 @@ DrillResult analyse_drill(const RequestLog& log, const std::vector<std::string>&
     d.recovered_at = fault_at + static_cast<double>(*last_bad + 1) * d.window;
 
   double during_end = d.recovered_at.value_or(duration);
-  d.phases = {{"before", 0, fault_at, {}},
-              {"during", fault_at, during_end, {}},
-              {"after", during_end, duration, {}}};
+  d.phases = {{"before", 0, fault_at, fault_at, {}},
+              {"during", fault_at, during_end, during_end - fault_at, {}},
+              {"after", during_end, duration, duration - during_end, {}}};
   for (auto& p : d.phases) {
     p.classes.resize(classes);
     for (std::size_t c = 0; c < classes; ++c) p.classes[c].name = class_names[c];

@@ -87,6 +87,7 @@ struct PhaseClass {
 struct Phase {
   std::string name;  // before | during | after
   double from = 0, to = 0;
+  double seconds = 0;  // its length, summed over the replications merged into it
   std::vector<PhaseClass> classes;
 };
 

@@ -44,7 +44,7 @@ Json drill_to_wire(const DrillResult& d) {
             {"last_error", opt(d.last_error)}};
   for (const auto& e : d.events) j["events"].push_back({e.time, e.component, e.event, e.detail});
   for (const auto& p : d.phases) {
-    Json pj = {{"name", p.name}, {"from", p.from}, {"to", p.to}};
+    Json pj = {{"name", p.name}, {"from", p.from}, {"to", p.to}, {"seconds", p.seconds}};
     for (const auto& c : p.classes)
       pj["classes"].push_back({{"name", c.name},
                                {"requests", c.requests},
@@ -72,6 +72,7 @@ DrillResult drill_from_wire(const Json& j) {
     Phase p{pj.at("name").get<std::string>(),
             pj.at("from").get<double>(),
             pj.at("to").get<double>(),
+            pj.at("seconds").get<double>(),
             {}};
     for (const auto& cj : pj.value("classes", Json::array())) {
       PhaseClass c;
@@ -252,7 +253,8 @@ static DrillSummary summarise_drills(const std::vector<ReplicationResult>& resul
     d.lost_lag = std::max(d.lost_lag, dr.lost_lag);
     if (dr.last_error) outage.push_back(*dr.last_error - dr.fault_at);
     if (r == 0) continue;
-    for (std::size_t p = 0; p < d.phases.size() && p < dr.phases.size(); ++p)
+    for (std::size_t p = 0; p < d.phases.size() && p < dr.phases.size(); ++p) {
+      d.phases[p].seconds += dr.phases[p].seconds;
       for (std::size_t c = 0; c < d.phases[p].classes.size(); ++c) {
         PhaseClass& into = d.phases[p].classes[c];
         const PhaseClass& from = dr.phases[p].classes[c];
@@ -261,6 +263,7 @@ static DrillSummary summarise_drills(const std::vector<ReplicationResult>& resul
         for (const auto& [cause, n] : from.errors) into.errors[cause] += n;
         into.latency.merge(from.latency);
       }
+    }
   }
   d.recovery = estimate(recovery);
   d.lost_writes = estimate(lost);

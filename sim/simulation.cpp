@@ -231,6 +231,13 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   source.start();
   std::optional<ScenarioRunner> scenario;
   if (drill) {
+    // Jobs are logged as classes after the request classes ("job <name>"): a job that fails for
+    // good is an error too, seen later.
+    const int job_class = static_cast<int>(topology.requests.size());
+    timeline.set_job_log([&log, job_class, measure_from](int job, double enqueued, double latency,
+                                                         const char* cause) {
+      log.add(enqueued - measure_from, latency, job_class + job, cause);
+    });
     scenario.emplace(engine, topology, components, timeline,
                      [&source](double f) { source.set_factor(f); });
     scenario->schedule(*run.drill.scenario, measure_from);
@@ -277,6 +284,7 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
                 "no response by the end of the drill");
     std::vector<std::string> names;
     for (const auto& r : topology.requests) names.push_back(r.name);
+    for (const auto& j : topology.jobs) names.push_back("job " + j.name);
     double fault_at = run.drill.scenario->actions.empty() ? 0 : run.drill.scenario->actions[0].at;
     result.drill = analyse_drill(log, names, run.drill.rule, fault_at, run.duration, load.rps);
     for (const auto& e : timeline.events())
