@@ -8,6 +8,7 @@
 
 #include "config/catalog.hpp"
 #include "config/topology.hpp"
+#include "config/traffic.hpp"
 
 namespace capsim::cli {
 
@@ -84,6 +85,8 @@ struct UsageError : std::runtime_error {
 // Prints every problem of an input error to stderr, one line each.
 void print_problems(const std::exception& e);
 std::string default_catalog_path();
+// --at YYYY-MM: a month within the traffic's growth curve, else a UsageError.
+int period_option(const std::string& at, const config::Traffic& traffic);
 // An input file as JSON, for run.json's record of the inputs (null when unreadable).
 nlohmann::json file_json(const std::string& path);
 // The bundled SLO (experiments/slo-default.json) that drills judge recovery by without --slo.

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "config/diagnostics.hpp"
 #include "config/load.hpp"
+#include "config/units.hpp"
 
 namespace capsim::cli {
 
@@ -37,6 +38,17 @@ std::string default_catalog_path() {
 nlohmann::json file_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in, nullptr, false);
+}
+
+int period_option(const std::string& at, const config::Traffic& traffic) {
+  auto m = config::parse_month(at);
+  if (!m) throw UsageError("--at: \"" + at + "\" is not a month (expected YYYY-MM)");
+  auto periods = traffic.periods();
+  if (*m < periods.front() || *m > periods.back())
+    throw UsageError("--at: " + at + " is outside the growth curve (" +
+                     config::format_month(periods.front()) + " to " +
+                     config::format_month(periods.back()) + ")");
+  return *m;
 }
 
 std::string default_slo_path() {

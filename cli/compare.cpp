@@ -38,16 +38,7 @@ int compare(const CompareOptions& o, const Common& common) {
     if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
   }
   plan::CompareOptions options;
-  if (!o.at.empty()) {
-    auto m = config::parse_month(o.at);
-    if (!m) throw UsageError("--at: \"" + o.at + "\" is not a month (expected YYYY-MM)");
-    auto periods = traffic.periods();
-    if (*m < periods.front() || *m > periods.back())
-      throw UsageError("--at: " + o.at + " is outside the growth curve (" +
-                       config::format_month(periods.front()) + " to " +
-                       config::format_month(periods.back()) + ")");
-    options.at = *m;
-  }
+  if (!o.at.empty()) options.at = period_option(o.at, traffic);
   options.replications = o.replications;
   options.processes = o.processes;
   options.seed = o.seed;

@@ -67,16 +67,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
   if (!o.traffic.empty()) {
     config::Traffic traffic = config::load_traffic(o.traffic);
     int month = traffic.start_month;
-    if (!o.at.empty()) {
-      auto m = config::parse_month(o.at);
-      if (!m) throw UsageError("--at: \"" + o.at + "\" is not a month (expected YYYY-MM)");
-      auto periods = traffic.periods();
-      if (*m < periods.front() || *m > periods.back())
-        throw UsageError("--at: " + o.at + " is outside the growth curve (" +
-                         config::format_month(periods.front()) + " to " +
-                         config::format_month(periods.back()) + ")");
-      month = *m;
-    }
+    if (!o.at.empty()) month = period_option(o.at, traffic);
     load.arrival = traffic.arrival;
     if (o.profile == "day") {
       // The busiest weekday of the month, hour by hour (one-off events are left out).

@@ -8,6 +8,20 @@ namespace capsim::plan {
 
 using namespace config;
 
+RunFigures run_figures(const sim::RunSummary& s) {
+  RunFigures f;
+  std::uint64_t done = 0, failed = 0;
+  for (const auto& c : s.classes) {
+    f.p95[c.name] = c.p95.mean;
+    f.p99[c.name] = c.p99.mean;
+    done += c.completed;
+    failed += c.failed;
+  }
+  f.error_rate =
+      done + failed ? static_cast<double>(failed) / static_cast<double>(done + failed) : 0;
+  return f;
+}
+
 sim::RunSpec confirmation_run(double rps, std::uint64_t seed) {
   sim::RunSpec run;
   rps = std::max(rps, 1.0);

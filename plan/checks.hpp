@@ -2,6 +2,7 @@
 // tier (N+1) against the SLO's failover allowance. `capsim plan` and `capsim compare` share them.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@ struct LossDrill {  // N+1: one single-instance or single-role loss
   double error_rate = 0;           // during the fault
   std::string note;                // what breached
 };
+
+// What a confirming run showed, per request class, and its error rate over all of them.
+struct RunFigures {
+  std::map<std::string, double> p95, p99;
+  double error_rate = 0;
+};
+RunFigures run_figures(const sim::RunSummary& s);
 
 // A confirming run at `rps`: long enough for ~150k requests, within 30 s to 2 min (the 95%
 // intervals of a p95 are a few percent wide at that size), warmed up for ~30k requests.

@@ -38,14 +38,10 @@ std::vector<ComparePeriod> compare(const std::vector<Topology>& topologies, cons
       e.slo_pass = verdict.pass;
       for (const auto& c : verdict.checks)
         if (!c.pass) e.breaches.push_back(c.subject);
-      std::uint64_t done = 0, failed = 0;
-      for (const auto& c : s.classes) {
-        e.p95[c.name] = c.p95.mean;
-        e.p99[c.name] = c.p99.mean;
-        done += c.completed;
-        failed += c.failed;
-      }
-      e.error_rate = done + failed ? static_cast<double>(failed) / (done + failed) : 0;
+      RunFigures f = run_figures(s);
+      e.p95 = f.p95;
+      e.p99 = f.p99;
+      e.error_rate = f.error_rate;
       for (const auto& c : s.components)
         if (c.utilisation.mean > e.busiest_utilisation) {
           e.busiest_utilisation = c.utilisation.mean;

@@ -301,14 +301,10 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
       }
       period.tiers.push_back(tc);
     }
-    std::uint64_t done = 0, failed = 0;
-    for (const auto& c : confirmed.classes) {
-      period.p95[c.name] = c.p95.mean;
-      period.p99[c.name] = c.p99.mean;
-      done += c.completed;
-      failed += c.failed;
-    }
-    period.error_rate = done + failed ? static_cast<double>(failed) / (done + failed) : 0;
+    RunFigures figures = run_figures(confirmed);
+    period.p95 = figures.p95;
+    period.p99 = figures.p99;
+    period.error_rate = figures.error_rate;
     // The first period's delta is against the topology as written.
     period.delta =
         period.monthly - (previous ? previous_cost : setup_cost(topology, written, catalog));

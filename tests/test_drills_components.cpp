@@ -14,10 +14,14 @@
 
 #include "config/load.hpp"
 #include "sim/replications.hpp"
+#include "tests/summary_support.hpp"
 
 namespace config = capsim::config;
 namespace sim = capsim::sim;
 using Json = nlohmann::json;
+
+using capsim::testing::cls;
+using capsim::testing::comp;
 
 namespace {
 
@@ -62,22 +66,6 @@ sim::RunSummary drill(const config::Topology& t, const config::Scenario& s, doub
   sim::RunSummary summary = sim::run_replications(t, load, run, plan);
   REQUIRE(summary.drill.has_value());
   return summary;
-}
-
-const sim::ClassSummary& cls(const sim::RunSummary& s, const std::string& name) {
-  auto it = std::find_if(s.classes.begin(), s.classes.end(),
-                         [&](const sim::ClassSummary& c) { return c.name == name; });
-  INFO("request class " << name);
-  REQUIRE(it != s.classes.end());
-  return *it;
-}
-
-const sim::ComponentSummary& comp(const sim::RunSummary& s, const std::string& name) {
-  auto it = std::find_if(s.components.begin(), s.components.end(),
-                         [&](const sim::ComponentSummary& c) { return c.name == name; });
-  INFO("component " << name);
-  REQUIRE(it != s.components.end());
-  return *it;
 }
 
 // The mean over replications of a component's extra figure.

@@ -16,11 +16,15 @@
 #include "config/topology.hpp"
 #include "models/decisions.hpp"
 #include "sim/replications.hpp"
+#include "tests/summary_support.hpp"
 
 namespace config = capsim::config;
 namespace models = capsim::models;
 namespace sim = capsim::sim;
 using Catch::Detail::Approx;
+
+using capsim::testing::cls;
+using capsim::testing::comp;
 
 namespace {
 
@@ -79,22 +83,6 @@ sim::RunSummary simulate(const std::string& label, const config::Topology& t, do
   REQUIRE(s.classes.size() == t.requests.size());
   REQUIRE(s.components.size() == t.components.size());
   return s;
-}
-
-const sim::ClassSummary& cls(const sim::RunSummary& s, const std::string& name) {
-  auto it = std::find_if(s.classes.begin(), s.classes.end(),
-                         [&](const sim::ClassSummary& c) { return c.name == name; });
-  INFO("request class " << name);
-  REQUIRE(it != s.classes.end());
-  return *it;
-}
-
-const sim::ComponentSummary& comp(const sim::RunSummary& s, const std::string& name) {
-  auto it = std::find_if(s.components.begin(), s.components.end(),
-                         [&](const sim::ComponentSummary& c) { return c.name == name; });
-  INFO("component " << name);
-  REQUIRE(it != s.components.end());
-  return *it;
 }
 
 const sim::Estimate& extra(const sim::ComponentSummary& c, const std::string& key) {
