@@ -406,8 +406,9 @@ Component read_component(const std::string& name, const Json& j, const std::stri
           } else if (allowed && std::find(allowed->begin(), allowed->end(), v.get<std::string>()) ==
                                     allowed->end()) {
             std::string hint = closest_match(v.get<std::string>(), *allowed);
-            ctx.problem(vp, "unknown " + std::string(key) + " value \"" + v.get<std::string>() +
-                                "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+            ctx.problem(vp, "unknown redis mode \"" + v.get<std::string>() + "\"" +
+                                (hint.empty() ? " (expected standalone, sentinel or cluster)"
+                                              : " (did you mean \"" + hint + "\"?)"));
           } else {
             into.push_back(v.get<std::string>());
           }
