@@ -13,6 +13,7 @@
 #include "config/load.hpp"
 #include "plan/planner.hpp"
 #include "sim/simulation.hpp"
+namespace core = capsim::core;
 
 using namespace capsim;
 
@@ -33,7 +34,7 @@ config::Topology tandem() {
     c.kind = "station";
     config::StationSpec s;
     s.servers = servers;
-    s.service = config::Distribution::exponential(mean);
+    s.service = core::Distribution::exponential(mean);
     c.spec = s;
     return c;
   };

@@ -5,14 +5,14 @@
 
 #include "analysis/graph.hpp"
 #include "cli/commands.hpp"
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::cli {
 
 void print_problems(const std::exception& e) {
-  if (const auto* input = dynamic_cast<const config::InputError*>(&e)) {
+  if (const auto* input = dynamic_cast<const core::InputError*>(&e)) {
     for (const auto& p : input->diagnostics().problems()) std::cerr << p.to_string() << "\n";
     return;
   }
@@ -21,10 +21,10 @@ void print_problems(const std::exception& e) {
 
 config::Topology load_checked_topology(const std::string& path, const config::Catalog* catalog) {
   config::Topology t = config::load_topology(path, catalog);
-  config::Diagnostics errors;
+  core::Diagnostics errors;
   for (const auto& f : analysis::analyse(t))
     if (f.severity == "error") errors.add(path, f.pointer, f.message);
-  if (!errors.ok()) throw config::InputError(errors);
+  if (!errors.ok()) throw core::InputError(errors);
   return t;
 }
 
@@ -41,13 +41,13 @@ nlohmann::json file_json(const std::string& path) {
 }
 
 int period_option(const std::string& at, const config::Traffic& traffic) {
-  auto m = config::parse_month(at);
+  auto m = core::parse_month(at);
   if (!m) throw UsageError("--at: \"" + at + "\" is not a month (expected YYYY-MM)");
   auto periods = traffic.periods();
   if (*m < periods.front() || *m > periods.back())
     throw UsageError("--at: " + at + " is outside the growth curve (" +
-                     config::format_month(periods.front()) + " to " +
-                     config::format_month(periods.back()) + ")");
+                     core::format_month(periods.front()) + " to " +
+                     core::format_month(periods.back()) + ")");
   return *m;
 }
 

@@ -8,7 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "output/plan_report.hpp"
 
 namespace capsim::cli {
@@ -35,7 +35,7 @@ int compare(const CompareOptions& o, const Common& common) {
   for (const auto& t : topologies) {
     config::ReadContext ctx{slo_path, {}};
     config::check_slo_against(slo, t, ctx);
-    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   }
   plan::CompareOptions options;
   if (!o.at.empty()) options.at = period_option(o.at, traffic);

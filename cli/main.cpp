@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 
 using namespace capsim::cli;
 
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kBadInput;
-  } catch (const capsim::config::InputError& e) {
+  } catch (const capsim::core::InputError& e) {
     print_problems(e);
     return kBadInput;
   } catch (const std::exception& e) {

@@ -35,7 +35,7 @@ int plan(const PlanCommandOptions& o, const Common& common) {
   {
     config::ReadContext ctx{slo_path, {}};
     config::check_slo_against(slo, topology, ctx);
-    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   }
   if (o.horizon < 0 || o.horizon > 120)
     throw UsageError("--horizon: " + std::to_string(o.horizon) +

@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "output/drill_report.hpp"
 #include "output/html_report.hpp"
 #include "output/report.hpp"
@@ -22,7 +22,7 @@ namespace capsim::cli {
 namespace {
 
 double duration_option(const std::string& name, const std::string& text, bool allow_zero) {
-  config::Parsed p = config::parse_duration(text);
+  core::Parsed p = core::parse_duration(text);
   if (!p.error.empty()) throw UsageError(name + ": " + p.error);
   if (p.value < 0 || (!allow_zero && p.value == 0))
     throw UsageError(name + ": \"" + text + "\" must be greater than 0");
@@ -46,7 +46,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
     scenario = config::load_scenario(o.scenario);
     config::ReadContext ctx{o.scenario, {}};
     config::check_scenario_against(*scenario, topology, ctx);
-    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   } else if (o.drill) {
     throw UsageError("drill: no scenario given (expected --scenario FILE)");
   }
@@ -57,7 +57,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
     slo = config::load_slo(slo_path);
     config::ReadContext ctx{slo_path, {}};
     config::check_slo_against(*slo, topology, ctx);
-    if (!ctx.diagnostics.ok()) throw config::InputError(ctx.diagnostics);
+    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   }
 
   sim::LoadSpec load;
@@ -74,10 +74,10 @@ int simulate(const SimulateOptions& o, const Common& common) {
       load.rps =
           traffic.mean_rps(month) * *std::max_element(traffic.weekly.begin(), traffic.weekly.end());
       load.hourly.assign(traffic.hourly.begin(), traffic.hourly.end());
-      info.load_source = o.traffic + " at " + config::format_month(month) + " (a day, mean rate)";
+      info.load_source = o.traffic + " at " + core::format_month(month) + " (a day, mean rate)";
     } else {
       load.rps = traffic.peak_rps(month);
-      info.load_source = o.traffic + " at " + config::format_month(month) + " (peak)";
+      info.load_source = o.traffic + " at " + core::format_month(month) + " (peak)";
     }
   } else if (o.profile == "day") {
     throw UsageError("--profile day: needs a daily profile (expected --traffic FILE)");
@@ -117,7 +117,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
   plan.replications = o.replications;
   plan.processes = o.processes;
   if (!o.ci.empty()) {
-    config::Parsed p = config::parse_percent(o.ci);
+    core::Parsed p = core::parse_percent(o.ci);
     if (!p.error.empty() || p.value <= 0 || p.value >= 1)
       throw UsageError("--ci: \"" + o.ci + "\" is not a precision target (expected e.g. \"2%\")");
     plan.ci_target = p.value;

@@ -5,20 +5,20 @@
 #include "analysis/graph.hpp"
 #include "cli/commands.hpp"
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::cli {
 
 int validate(const ValidateOptions& o, const Common& common) {
   (void)common;
-  config::Diagnostics errors;
+  core::Diagnostics errors;
   std::vector<std::string> warnings, summaries;
   std::optional<config::Catalog> catalog;
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (!catalog_path.empty()) {
     try {
       catalog = config::load_catalog(catalog_path);
-    } catch (const config::InputError& e) {
+    } catch (const core::InputError& e) {
       errors.append(e.diagnostics());
     }
   }
@@ -58,7 +58,7 @@ int validate(const ValidateOptions& o, const Common& common) {
         config::Traffic t = config::read_traffic(*json, ctx);
         if (ctx.diagnostics.ok())
           summaries.push_back(file + ": ok (traffic, " + std::to_string(t.months) +
-                              " months from " + config::format_month(t.start_month) + ")");
+                              " months from " + core::format_month(t.start_month) + ")");
         break;
       }
       case config::FileKind::Scenario: {

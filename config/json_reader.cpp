@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::config {
 
@@ -62,7 +62,7 @@ ObjectReader::~ObjectReader() {
   for (const auto& [key, value] : object_->items()) {
     if (known_.count(key)) continue;
     std::string message = "unknown key \"" + key + "\"";
-    std::string suggestion = closest_match(key, candidates);
+    std::string suggestion = core::closest_match(key, candidates);
     if (!suggestion.empty()) message += " (did you mean \"" + suggestion + "\"?)";
     ctx_.problem(child_pointer(pointer_, key), message);
   }
@@ -136,7 +136,7 @@ std::optional<std::string> ObjectReader::choice(const std::string& key,
   for (const auto& a : allowed)
     if (s == a) return s;
   std::string message = "\"" + s + "\" is not allowed (expected one of " + list + ")";
-  std::string suggestion = closest_match(s, allowed);
+  std::string suggestion = core::closest_match(s, allowed);
   if (!suggestion.empty())
     message = "\"" + s + "\" is not allowed (did you mean \"" + suggestion +
               "\"?; expected one of " + list + ")";
@@ -240,7 +240,7 @@ std::optional<double> ObjectReader::duration(const std::string& key, bool requir
     problem(key, "is " + json_type_name(*j) + " (expected " + expected + ")");
     return std::nullopt;
   }
-  Parsed p = parse_duration(j->get<std::string>());
+  core::Parsed p = core::parse_duration(j->get<std::string>());
   if (!p.error.empty()) {
     problem(key, p.error);
     return std::nullopt;
@@ -266,7 +266,7 @@ std::optional<double> ObjectReader::size(const std::string& key, bool required) 
     problem(key, "is " + json_type_name(*j) + " (expected " + expected + ")");
     return std::nullopt;
   }
-  Parsed p = parse_size(j->get<std::string>());
+  core::Parsed p = core::parse_size(j->get<std::string>());
   if (!p.error.empty()) {
     problem(key, p.error);
     return std::nullopt;
@@ -287,7 +287,7 @@ std::optional<double> ObjectReader::fraction(const std::string& key, bool requir
   if (j->is_number() && std::isfinite(j->get<double>())) {
     v = j->get<double>();
   } else if (j->is_string()) {
-    Parsed p = parse_percent(j->get<std::string>());
+    core::Parsed p = core::parse_percent(j->get<std::string>());
     if (!p.error.empty()) {
       problem(key, p.error);
       return std::nullopt;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 
 namespace capsim::config {
 
@@ -18,7 +18,7 @@ using Json = nlohmann::json;
 
 struct ReadContext {
   std::string file;
-  Diagnostics diagnostics;
+  core::Diagnostics diagnostics;
   void problem(const std::string& pointer, const std::string& message) {
     diagnostics.add(file, pointer, message);
   }

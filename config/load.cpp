@@ -39,9 +39,9 @@ template <typename T, typename Reader>
 T load_with(const std::string& path, Reader read) {
   ReadContext ctx{path, {}};
   auto j = load_json_file(path, ctx);
-  if (!j) throw InputError(ctx.diagnostics);
+  if (!j) throw core::InputError(ctx.diagnostics);
   T value = read(*j, ctx);
-  if (!ctx.diagnostics.ok()) throw InputError(ctx.diagnostics);
+  if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   return value;
 }
 
@@ -55,7 +55,7 @@ void resolve_instances(Topology& t, const Catalog& c, ReadContext& ctx) {
       for (std::size_t i = 0; i < comp.plan->instances.size(); ++i) {
         const std::string& name = comp.plan->instances[i];
         if (c.find(name)) continue;
-        std::string hint = closest_match(name, names);
+        std::string hint = core::closest_match(name, names);
         ctx.problem(
             child_pointer(
                 child_pointer(child_pointer(child_pointer("/components", comp.name), "plan"),
@@ -68,7 +68,7 @@ void resolve_instances(Topology& t, const Catalog& c, ReadContext& ctx) {
     if (!comp.instance) continue;
     const InstanceType* type = c.find(*comp.instance);
     if (!type) {
-      std::string hint = closest_match(*comp.instance, names);
+      std::string hint = core::closest_match(*comp.instance, names);
       ctx.problem(child_pointer(child_pointer("/components", comp.name), "instance"),
                   "unknown instance type \"" + *comp.instance + "\"" +
                       (hint.empty() ? " (expected a type from " + c.file + ")"
@@ -84,7 +84,7 @@ void check_slo_against(const Slo& s, const Topology& t, ReadContext& ctx) {
   for (const auto& r : t.requests) names.push_back(r.name);
   for (const auto& [name, target] : s.classes) {
     if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-    std::string hint = closest_match(name, names);
+    std::string hint = core::closest_match(name, names);
     ctx.problem(child_pointer("/classes", name),
                 "unknown request class \"" + name + "\" in " + t.file +
                     (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));

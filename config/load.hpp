@@ -6,7 +6,7 @@
 #include <variant>
 
 #include "config/catalog.hpp"
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 #include "config/json_reader.hpp"
 #include "config/scenario.hpp"
 #include "config/slo.hpp"

@@ -65,7 +65,7 @@ std::string parse_target(const std::string& text, ScenarioAction& a) {
   }
   if (!is_name(rest)) return bad;
   if (!role.empty() && std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end()) {
-    std::string hint = closest_match(role, kRoles);
+    std::string hint = core::closest_match(role, kRoles);
     return "unknown role " + in_quotes(role) + " in " + in_quotes(text) +
            (hint.empty() ? " (expected " : " (did you mean " + in_quotes(hint) + "?; expected ") +
            "one of " + list_of(kRoles) + ")";
@@ -245,7 +245,7 @@ void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& c
     const std::string ptr = a.pointer + "/target";
     if (!a.zone.empty()) {
       if (std::find(t.zones.begin(), t.zones.end(), a.zone) != t.zones.end()) continue;
-      std::string hint = closest_match(a.zone, t.zones);
+      std::string hint = core::closest_match(a.zone, t.zones);
       ctx.problem(ptr, "unknown zone " + in_quotes(a.zone) + in_file +
                            (hint.empty() ? " (expected a zone declared in the topology's /zones)"
                                          : " (did you mean " + in_quotes(hint) + "?)"));
@@ -254,7 +254,7 @@ void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& c
     if (a.component.empty()) continue;
     const Component* c = t.find(a.component);
     if (!c) {
-      std::string hint = closest_match(a.component, names);
+      std::string hint = core::closest_match(a.component, names);
       ctx.problem(ptr, "unknown component " + in_quotes(a.component) + in_file +
                            (hint.empty() ? "" : " (did you mean " + in_quotes(hint) + "?)"));
       continue;

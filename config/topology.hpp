@@ -1,5 +1,5 @@
 // The topology an architect writes, as typed data. Every default below comes from the product's
-// own documentation (see ../shared/spec/SEMANTICS.md, cited per field); a short topology is a
+// own documentation (see docs/SEMANTICS.md, cited per field); a short topology is a
 // realistic one. Component models in models/ receive these structs, never JSON.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "config/distribution.hpp"
+#include "core/distribution.hpp"
 
 namespace capsim::config {
 
@@ -43,7 +43,7 @@ using Autoscale = std::variant<std::monostate, HpaPolicy, StepPolicy, QueueDepth
 // ---- component kinds ----------------------------------------------------------------------
 struct StationSpec {  // generic c-server FCFS station
   int servers = 1;
-  Distribution service = Distribution::exponential(0.001);
+  core::Distribution service = core::Distribution::exponential(0.001);
   std::optional<long long> queue_limit;  // waiting places; nullopt = unlimited
 };
 
@@ -55,7 +55,7 @@ struct LoadBalancerSpec {  // nginx upstream semantics
   int next_upstream_tries = 0;          // nginx: proxy_next_upstream_tries 0 (unlimited)
   double connect_timeout = 60;          // nginx: proxy_connect_timeout 60s
   double read_timeout = 60;             // nginx: proxy_read_timeout 60s
-  Distribution cpu = Distribution::constant(50e-6);  // per proxied request (assumed)
+  core::Distribution cpu = core::Distribution::constant(50e-6);  // per proxied request (assumed)
   int instances = 1;
 };
 
@@ -77,7 +77,7 @@ struct PgBouncerSpec {  // pgbouncer config.md defaults
   double query_wait_timeout = 120;    // pgbouncer: query_wait_timeout 120s
   double server_login_retry = 15;     // pgbouncer: server_login_retry 15s
   int instances = 1;
-  Distribution cpu = Distribution::constant(30e-6);  // per transaction on its single core (assumed)
+  core::Distribution cpu = core::Distribution::constant(30e-6);  // per transaction on its single core (assumed)
 };
 
 struct PatroniSpec {                // patroni dynamic_configuration.rst
@@ -91,7 +91,7 @@ struct PatroniSpec {                // patroni dynamic_configuration.rst
 struct PostgresSpec {
   int read_replicas = 0;
   std::string replication = "async";  // postgres: asynchronous streaming replication
-  Distribution replication_lag = Distribution::exponential(0.1);  // "typically under one second"
+  core::Distribution replication_lag = core::Distribution::exponential(0.1);  // "typically under one second"
   int max_connections = 100;       // postgresql.conf.sample: max_connections 100
   std::string reads = "replicas";  // where read queries go: replicas | primary
   PatroniSpec failover;
@@ -107,7 +107,7 @@ struct RedisSpec {
   double failover_timeout = 180;      // sentinel.conf: failover-timeout 180000
   double node_timeout = 15;           // redis.conf: cluster-node-timeout 15000
   bool require_full_coverage = true;  // redis.conf: cluster-require-full-coverage yes
-  Distribution op_cost = Distribution::constant(1.0 / 180000);  // redis benchmarks: SET 180k rps
+  core::Distribution op_cost = core::Distribution::constant(1.0 / 180000);  // redis benchmarks: SET 180k rps
   std::optional<double> maxmemory;                              // bytes
   std::optional<double> working_set;  // bytes; hit ratio falls when it exceeds maxmemory
 };
@@ -165,8 +165,8 @@ struct Call {
   std::string to;                      // component name
   std::string op;                      // kind-specific: "get", "set", "search", "upsert", ...
   std::string query;                   // "read" | "write" for databases (through a pooler or not)
-  std::optional<Distribution> demand;  // "cpu" or "time": service demand at the target
-  std::optional<Distribution> io;      // a delay holding the worker but not the CPU
+  std::optional<core::Distribution> demand;  // "cpu" or "time": service demand at the target
+  std::optional<core::Distribution> io;      // a delay holding the worker but not the CPU
   std::optional<double> hit_ratio;     // caches
   std::vector<Call> on_miss;           // run by the caller after a miss
   std::vector<Call> calls;             // nested, synchronous: hold the target's worker

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::config {
 namespace {
@@ -20,11 +20,11 @@ const std::vector<std::string> kKinds = {"station",  "load_balancer", "app",    
 
 // ---- distributions -------------------------------------------------------------------------
 
-std::optional<Distribution> read_distribution(const Json& j, const std::string& ptr,
+std::optional<core::Distribution> read_distribution(const Json& j, const std::string& ptr,
                                               ReadContext& ctx) {
   // The short form: a duration string is a constant demand.
   if (j.is_string()) {
-    Parsed p = parse_duration(j.get<std::string>());
+    core::Parsed p = core::parse_duration(j.get<std::string>());
     if (!p.error.empty()) {
       ctx.problem(ptr, p.error);
       return std::nullopt;
@@ -35,7 +35,7 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
                       "\" is out of range (expected a duration greater than 0 and under 30 years)");
       return std::nullopt;
     }
-    return Distribution::constant(p.value);
+    return core::Distribution::constant(p.value);
   }
   if (!j.is_object()) {
     ctx.problem(ptr, "is " + json_type_name(j) +
@@ -48,15 +48,15 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
     r.allow({"mean", "cv", "min", "max", "p50", "p90", "p95", "p99", "p999"});
     return std::nullopt;
   }
-  Distribution d;
+  core::Distribution d;
   if (*kind == "const" || *kind == "exp" || *kind == "lognormal") {
     auto mean = r.duration("mean", true);
     std::optional<double> cv;
     if (*kind == "lognormal") cv = r.number("cv", 0.0, 100.0, true);
     if (!mean || (*kind == "lognormal" && !cv)) return std::nullopt;
-    if (*kind == "const") return Distribution::constant(*mean);
-    if (*kind == "exp") return Distribution::exponential(*mean);
-    d.kind = DistKind::LogNormal;
+    if (*kind == "const") return core::Distribution::constant(*mean);
+    if (*kind == "exp") return core::Distribution::exponential(*mean);
+    d.kind = core::DistKind::LogNormal;
     d.mean = *mean;
     d.cv = *cv;
     return d;
@@ -69,14 +69,14 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
       r.problem("max", "must be greater than \"min\" (expected min < max)");
       return std::nullopt;
     }
-    d.kind = DistKind::Uniform;
+    d.kind = core::DistKind::Uniform;
     d.min = *lo;
     d.max = *hi;
     d.mean = (*lo + *hi) / 2;
     return d;
   }
   // empirical: a piecewise-linear CDF through the given percentiles
-  d.kind = DistKind::Empirical;
+  d.kind = core::DistKind::Empirical;
   d.min = r.duration_or("min", 0, true);
   std::vector<std::pair<double, double>> points = {{0.0, d.min}};
   const std::vector<std::pair<const char*, double>> keys = {
@@ -105,7 +105,7 @@ std::optional<Distribution> read_distribution(const Json& j, const std::string& 
   return d;
 }
 
-std::optional<Distribution> distribution_field(ObjectReader& r, const std::string& key) {
+std::optional<core::Distribution> distribution_field(ObjectReader& r, const std::string& key) {
   const Json* j = r.raw(key);
   if (!j) return std::nullopt;
   return read_distribution(*j, r.at(key), r.context());
@@ -316,7 +316,7 @@ WorkerQueueSpec read_worker_queue(ObjectReader& r) {
     auto space = b->find(' ');
     std::string type = b->substr(0, space);
     std::string delay = space == std::string::npos ? "" : b->substr(space + 1);
-    Parsed p = delay.empty() ? Parsed{0, ""} : parse_duration(delay);
+    core::Parsed p = delay.empty() ? core::Parsed{0, ""} : core::parse_duration(delay);
     bool known = type == "none" || type == "fixed" || type == "exponential";
     bool delay_ok =
         type == "none" ? delay.empty() : (!delay.empty() && p.error.empty() && p.value > 0);
@@ -372,7 +372,7 @@ Component read_component(const std::string& name, const Json& j, const std::stri
         if (!zi.is_string()) {
           ctx.problem(zp, "is " + json_type_name(zi) + " (expected a zone name)");
         } else if (std::find(zones.begin(), zones.end(), zi.get<std::string>()) == zones.end()) {
-          std::string hint = closest_match(zi.get<std::string>(), zones);
+          std::string hint = core::closest_match(zi.get<std::string>(), zones);
           std::string known;
           for (const auto& z : zones) known += (known.empty() ? "\"" : ", \"") + z + "\"";
           ctx.problem(zp, "unknown zone \"" + zi.get<std::string>() + "\"" +
@@ -405,7 +405,7 @@ Component read_component(const std::string& name, const Json& j, const std::stri
             ctx.problem(vp, "is " + json_type_name(v) + " (expected a string)");
           } else if (allowed && std::find(allowed->begin(), allowed->end(), v.get<std::string>()) ==
                                     allowed->end()) {
-            std::string hint = closest_match(v.get<std::string>(), *allowed);
+            std::string hint = core::closest_match(v.get<std::string>(), *allowed);
             ctx.problem(vp, "unknown redis mode \"" + v.get<std::string>() + "\"" +
                                 (hint.empty() ? " (expected standalone, sentinel or cluster)"
                                               : " (did you mean \"" + hint + "\"?)"));
@@ -544,7 +544,7 @@ struct RefChecker {
                           const std::vector<std::string>& kinds, const char* role) {
     const Component* c = t.find(name);
     if (!c) {
-      std::string hint = closest_match(name, names());
+      std::string hint = core::closest_match(name, names());
       ctx.problem(ptr, "unknown component \"" + name + "\"" +
                            (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
       return nullptr;
@@ -578,7 +578,7 @@ struct RefChecker {
         if (!known) {
           std::vector<std::string> jobs;
           for (const auto& j : t.jobs) jobs.push_back(j.name);
-          std::string hint = closest_match(c.enqueue, jobs);
+          std::string hint = core::closest_match(c.enqueue, jobs);
           ctx.problem(c.pointer + "/enqueue",
                       "unknown job \"" + c.enqueue + "\"" +
                           (hint.empty() ? " (expected a job declared in /jobs)"

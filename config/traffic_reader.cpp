@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::config {
 namespace {
@@ -51,7 +51,7 @@ std::optional<int> month_value(const Json& j, const std::string& ptr, ReadContex
     ctx.problem(ptr, "is " + json_type_name(j) + " (expected " + kMonthExpected + ")");
     return std::nullopt;
   }
-  auto m = parse_month(j.get<std::string>());
+  auto m = core::parse_month(j.get<std::string>());
   if (!m)
     ctx.problem(ptr, in_quotes(j.get<std::string>()) +
                          " is not a month (expected \"YYYY-MM\", e.g. " + "\"2026-12\")");
@@ -182,7 +182,7 @@ void read_growth(const Json& j, Traffic& t, std::optional<int> start, ReadContex
         for (int k = 1; k <= t.months; ++k) {
           if (t.base_rps + *d * k <= 0) {
             r.problem("monthly_rps", number_text(*d) + " takes the mean rate to 0 or below by " +
-                                         format_month(*start + k) +
+                                         core::format_month(*start + k) +
                                          " (expected a rate above 0 over the whole horizon)");
             break;
           }
@@ -204,14 +204,14 @@ void read_growth(const Json& j, Traffic& t, std::optional<int> start, ReadContex
     for (const auto& [key, value] : p->items()) {
       pr.allow({key.c_str()});
       std::string ptr = child_pointer(pr.pointer(), key);
-      auto m = parse_month(key);
+      auto m = core::parse_month(key);
       if (!m) {
         ctx.problem(ptr,
                     in_quotes(key) + " is not a month (expected \"YYYY-MM\", e.g. \"2027-01\")");
         continue;
       }
       if (start && *m <= *start) {
-        ctx.problem(ptr, in_quotes(key) + " is not after start " + in_quotes(format_month(*start)) +
+        ctx.problem(ptr, in_quotes(key) + " is not after start " + in_quotes(core::format_month(*start)) +
                              " (expected months after start; \"base\" gives the start month's "
                              "rate)");
         continue;
@@ -255,8 +255,8 @@ void read_event(const Json& j, const std::string& ptr, Traffic& t, std::optional
   auto factor = positive(r, "factor", 1000, true);
   auto duration = r.duration("duration", true);
   if (month && start && (*month < *start || *month > *start + t.months)) {
-    r.problem("month", in_quotes(format_month(*month)) + " is outside the horizon " +
-                           format_month(*start) + " to " + format_month(*start + t.months) +
+    r.problem("month", in_quotes(core::format_month(*month)) + " is outside the horizon " +
+                           core::format_month(*start) + " to " + core::format_month(*start + t.months) +
                            " (expected a month within it)");
     return;
   }

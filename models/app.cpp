@@ -11,12 +11,12 @@
 //
 // Drills. Killing replica i kills its gunicorn master and workers: the requests its workers hold
 // and those waiting in its listen backlog fail at once ("app replica down": nginx sees the
-// connection reset, an `error` for proxy_next_upstream, SEMANTICS.md 2.8), and new connections to
+// connection reset, an `error` for proxy_next_upstream, docs/SEMANTICS.md 2.8), and new connections to
 // it are refused at once ("connection refused", also an nginx failure). The dead process makes no
 // further calls; calls already under way downstream finish there, unanswered. Without an
 // autoscaler the replica stays down until restored. Under one (HPA or the runbooks' steps, i.e. a
 // Kubernetes Deployment) the ReplicaSet replaces the pod at once and the replacement serves after
-// the policy's `startup` (pod start-up and readiness; SEMANTICS.md 2.9's initial-readiness-delay
+// the policy's `startup` (pod start-up and readiness; docs/SEMANTICS.md 2.9's initial-readiness-delay
 // is 30 s). Not modelled: a whole node lost, whose pods Kubernetes evicts only after the default
 // 300 s toleration for node.kubernetes.io/unreachable, then starts elsewhere. `slow` makes the
 // replica's CPU work take `factor` times longer.
@@ -173,7 +173,7 @@ class App final : public sim::Component, public sim::Scalable {
       busy += replicas_[i].host->busy_core_seconds(now);
       reporting += replicas_[i].host->up();
     }
-    // A dead pod reports no metrics; the HPA averages over the pods that do (SEMANTICS.md 2.9
+    // A dead pod reports no metrics; the HPA averages over the pods that do (docs/SEMANTICS.md 2.9
     // fills missing ones in so as never to push the decision further; leaving them out is close).
     double span = now - last_measure_;
     double u = span > 0 && reporting > 0 ? (busy - last_busy_) / (span * reporting * vcpus_) : 0;
@@ -358,7 +358,7 @@ class App final : public sim::Component, public sim::Scalable {
   std::uint64_t refused_down_ = 0, failed_at_kill_ = 0;
   bool killed_ever_ = false;
   double startup_ = 0;
-  sim::TimeWeighted ready_level_;
+  core::TimeWeighted ready_level_;
   double last_busy_ = 0, last_measure_ = 0;
   std::optional<sim::Autoscaler> autoscaler_;
   std::deque<Replica> replicas_;  // stable addresses: visits hold a Replica&

@@ -6,7 +6,7 @@
 namespace capsim::models {
 
 double bullmq_backoff(const std::string& type, double delay, int attempts_made) {
-  // SEMANTICS.md 2.11 (BullMQ): "No backoff configured: retry immediately. `fixed`: every `delay`
+  // docs/SEMANTICS.md 2.11 (BullMQ): "No backoff configured: retry immediately. `fixed`: every `delay`
   // ms. `exponential`: 2^(attemptsMade-1) x delay (e.g. 1 s, 2 s, 4 s)" -- docs.bullmq.io
   // guide/retrying-failing-jobs; src/classes/backoffs.ts. attemptsMade counts the failed tries so
   // far (>= 1 when the backoff is computed). backoffs.ts rounds the result to whole milliseconds
@@ -22,7 +22,7 @@ double bullmq_backoff(const std::string& type, double delay, int attempts_made) 
 }
 
 double qdrant_shard_cost(double base_time, long long points_per_shard) {
-  // Each shard holds its own HNSW graph (SEMANTICS.md 2.7: a search fans out to every shard). HNSW
+  // Each shard holds its own HNSW graph (docs/SEMANTICS.md 2.7: a search fans out to every shard). HNSW
   // search cost grows with the logarithm of the number of points (Malkov & Yashunin, "Efficient
   // and robust approximate nearest neighbor search using HNSW graphs", IEEE TPAMI 2018:
   // logarithmic complexity scaling), not linearly: a linear rule would be a brute-force scan and
@@ -37,7 +37,7 @@ double qdrant_shard_cost(double base_time, long long points_per_shard) {
 double redis_hit_ratio(double configured, std::optional<double> maxmemory,
                        std::optional<double> working_set) {
   double ratio = std::clamp(configured, 0.0, 1.0);
-  // redis.conf (RC): maxmemory 0 means no limit (not in SEMANTICS.md). When the working set is
+  // redis.conf (RC): maxmemory 0 means no limit (not in docs/SEMANTICS.md). When the working set is
   // larger than maxmemory, eviction keeps at most maxmemory of it; with accesses spread over the
   // working set, only that fraction can hit (uniform access: a pessimistic bound under skew).
   if (!maxmemory || !working_set || *maxmemory <= 0 || *working_set <= *maxmemory) return ratio;
@@ -51,7 +51,7 @@ std::vector<std::vector<int>> qdrant_placement(int nodes, int shards, int replic
   // end"), at most one replica per peer ("There should not be more than 1 replica per peer":
   // min(replication_factor, peers)). Qdrant breaks ties by a random per-peer bias; capsim by node
   // index, which makes the placement round-robin: replica r of shard s on node (s x rf + r) mod
-  // nodes. replication_factor default 1, shard_number = nodes (SEMANTICS.md 2.7).
+  // nodes. replication_factor default 1, shard_number = nodes (docs/SEMANTICS.md 2.7).
   std::vector<std::vector<int>> placement;
   if (nodes <= 0 || shards <= 0) return placement;
   int rf = std::clamp(replication_factor, 1, nodes);
@@ -72,7 +72,7 @@ std::vector<std::vector<int>> qdrant_placement(int nodes, int shards, int replic
 }
 
 int redis_master_for_slot(int slot, int masters) {
-  // SEMANTICS.md 2.2: the key space is 16384 slots (RD reference/cluster-spec.md); keys hash
+  // docs/SEMANTICS.md 2.2: the key space is 16384 slots (RD reference/cluster-spec.md); keys hash
   // uniformly over them (CRC16 mod 16384). `redis-cli --cluster create` gives each master a
   // contiguous range of 16384 / masters slots (3 masters: 0-5460, 5461-10922, 10923-16383).
   if (masters <= 1) return 0;
@@ -94,7 +94,7 @@ int redis_master_for_slot(int slot, int masters) {
 // the server that should happen in the duration set by fail_timeout to consider the server
 // unavailable for a duration also set by fail_timeout"; "if there is only a single server in a
 // group, max_fails, fail_timeout and slow_start parameters are ignored, and such a server will
-// never be considered unavailable" (SEMANTICS.md 2.8).
+// never be considered unavailable" (docs/SEMANTICS.md 2.8).
 bool nginx_record_failure(PeerHealth& peer, double now, int max_fails, double fail_timeout,
                           int servers) {
   if (max_fails == 0 || servers <= 1) return false;
@@ -113,7 +113,7 @@ bool nginx_available(const PeerHealth& peer, double now, int servers) {
 }
 
 double postgres_sync_commit_wait(double network_rtt) {
-  // SEMANTICS.md 2.4: "Commit wait is at least one primary<->standby round trip"
+  // docs/SEMANTICS.md 2.4: "Commit wait is at least one primary<->standby round trip"
   // (high-availability.sgml). The round trip is the topology's network rtt; a topology without
   // one (rtt 0) gets 1 ms, an assumed same-site round trip, so sync replication is never free.
   return network_rtt > 0 ? network_rtt : 0.001;

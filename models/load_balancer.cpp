@@ -7,7 +7,7 @@
 // timeout the next server is tried (proxy_next_upstream "error timeout"), except for non-idempotent
 // requests once sent.
 //
-// Drills (SEMANTICS.md 2.8). A dead upstream replica refuses connections; a refused connect is an
+// Drills (docs/SEMANTICS.md 2.8). A dead upstream replica refuses connections; a refused connect is an
 // `error` that counts as a failure, and as nothing was sent even a non-idempotent request goes to
 // the next server. Requests the replica held when it died fail with the connection reset: they
 // count too, idempotent ones are retried, non-idempotent ones (sent already) get the error. So a

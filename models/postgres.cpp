@@ -4,7 +4,7 @@
 // accepts at most `max_connections` concurrent queries (postgresql.conf.sample: 100); beyond that
 // a connection is refused ("too many clients already").
 //
-// Replication (SEMANTICS.md 2.4, postgres high-availability.sgml): streaming replication is
+// Replication (docs/SEMANTICS.md 2.4, postgres high-availability.sgml): streaming replication is
 // asynchronous by default and then costs the write path nothing, but "the amount of data loss is
 // proportional to the replication delay at the time of failover": a primary that dies loses the
 // writes it acknowledged within the replication lag (sampled from `replication_lag`). With
@@ -14,7 +14,7 @@
 // never occur if the last, or only, standby should crash": such writes block until a standby is
 // back (their clients time out meanwhile), and nothing acknowledged is lost.
 //
-// Failover (SEMANTICS.md 2.5, patroni docs/dynamic_configuration.rst). PostgreSQL detects nothing
+// Failover (docs/SEMANTICS.md 2.5, patroni docs/dynamic_configuration.rst). PostgreSQL detects nothing
 // itself. With `failover.manager: "patroni"` the primary's Patroni renews the leader lock every
 // `loop_wait` (10 s) for `ttl` (30 s); when the primary's node dies the lock expires `ttl` after
 // its last renewal, the first replica whose HA loop (every `loop_wait`, its own phase) runs after

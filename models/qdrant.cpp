@@ -1,7 +1,7 @@
-// qdrant: `nodes` machines holding `shards` shards (default: one per node, SEMANTICS.md 2.7,
+// qdrant: `nodes` machines holding `shards` shards (default: one per node, docs/SEMANTICS.md 2.7,
 // distributed_deployment.md) with `replication_factor` copies each (default 1), placed as Qdrant's
 // ShardDistributionProposal does (qdrant_placement). A search fans out to every shard, one replica
-// each (spread over the replicas in turn; by default reads hit one replica per shard, SEMANTICS.md
+// each (spread over the replicas in turn; by default reads hit one replica per shard, docs/SEMANTICS.md
 // 2.7, consistency-guarantees.md), and answers when the slowest shard has ("a search request sent
 // to any single node automatically fans out to the rest of the cluster", horizontal-scaling.md).
 // Each shard's cost is drawn on its own from the call's `time` (the shards hold different points);
@@ -13,7 +13,7 @@
 // consistency-guarantees.md). Writes are not scaled by the shard size: an upsert is acknowledged
 // once in the WAL and an appendable segment, and the HNSW index is built later by the optimizer.
 //
-// Drills (SEMANTICS.md 2.7, resilience.md). A dead node's shard replicas are dead: each shard's
+// Drills (docs/SEMANTICS.md 2.7, resilience.md). A dead node's shard replicas are dead: each shard's
 // searches go to its live replicas only, so with replication_factor >= 2 searches continue on the
 // survivors ("≥3 nodes with RF≥2, all requests continue"), which take the dead node's share; a
 // shard search running on the node when it dies is tried again on another live replica of that

@@ -1,8 +1,8 @@
 // redis: standalone, sentinel or cluster. Each master executes commands one at a time on a single
-// thread ("mostly single-threaded", SEMANTICS.md 2.3, RD benchmarks/index.md), so a master is an
-// FCFS single server whose per-command cost defaults to 1/180,000 s (SEMANTICS.md 2.3:
+// thread ("mostly single-threaded", docs/SEMANTICS.md 2.3, RD benchmarks/index.md), so a master is an
+// FCFS single server whose per-command cost defaults to 1/180,000 s (docs/SEMANTICS.md 2.3:
 // redis-benchmark SET 180k rps without pipelining; config/topology.hpp RedisSpec::op_cost). A
-// cluster spreads keys over its masters by hash slot: 16384 slots (SEMANTICS.md 2.2, RD
+// cluster spreads keys over its masters by hash slot: 16384 slots (docs/SEMANTICS.md 2.2, RD
 // cluster-spec.md) in contiguous near-equal ranges, so uniformly. Commands go to masters: Sentinel
 // clients talk to the master it names (RD sentinel-clients.md) and cluster replicas serve nothing
 // unless a client sends READONLY, so replicas only serve once promoted. A cache call with
@@ -16,7 +16,7 @@
 // are taken to be on the majority's side, so a partitioned master's own writes are not modelled).
 //
 // - Standalone: nothing fails over; every command fails until the node is restored.
-// - Sentinel (SEMANTICS.md 2.1): every sentinel PINGs the master every second; one whose oldest
+// - Sentinel (docs/SEMANTICS.md 2.1): every sentinel PINGs the master every second; one whose oldest
 //   unanswered PING is older than down-after-milliseconds flags SDOWN on its next 100 ms timer
 //   tick; once `quorum` sentinels agree (they ask each other every second) the master is ODOWN; a
 //   failover starts 0-1 s later (SENTINEL_MAX_DESYNC) and needs a leader elected by max(quorum, a
@@ -25,7 +25,7 @@
 //   (here the lowest-numbered one that is up, standing in for priority and replication offset),
 //   confirmed by INFO within a second, then kills the clients' connections so that they re-resolve
 //   the master. Every command fails from the fault until then.
-// - Cluster (SEMANTICS.md 2.2): each other master flags PFAIL node_timeout after its first
+// - Cluster (docs/SEMANTICS.md 2.2): each other master flags PFAIL node_timeout after its first
 //   unanswered ping; once a majority of all masters flag it, it is FAIL (spread by gossip within a
 //   second); its best replica starts an election 500 ms + 0-500 ms + rank x 1 s later and wins with
 //   the votes of a majority of masters. Commands to the dead master's slots fail until FAIL; from
@@ -33,7 +33,7 @@
 //   CLUSTERDOWN. A master that can reach fewer than a majority of masters answers CLUSTERDOWN too
 //   (the minority side refuses writes after NODE_TIMEOUT).
 // Replication is asynchronous: writes the dead master acknowledged within one replication lag
-// before it died are lost when a replica is promoted (SEMANTICS.md 2.1 last row, 2.2 "writes in
+// before it died are lost when a replica is promoted (docs/SEMANTICS.md 2.1 last row, 2.2 "writes in
 // flight can be lost").
 #include <cmath>
 #include <deque>
@@ -51,10 +51,10 @@ constexpr const char* kRedisDown = "redis down";
 constexpr const char* kMasterUnreachable = "redis master unreachable";
 constexpr const char* kNodeUnreachable = "redis cluster: node unreachable";
 // The error text a cluster node answers with while its state is FAIL (RC src/cluster.c,
-// CLUSTER_REDIR_DOWN_STATE; SEMANTICS.md 2.2, redis.io .../errors/common/clusterdown/).
+// CLUSTER_REDIR_DOWN_STATE; docs/SEMANTICS.md 2.2, redis.io .../errors/common/clusterdown/).
 constexpr const char* kClusterDown = "CLUSTERDOWN The cluster is down";
 
-// Sentinel's periods (SEMANTICS.md 2.1: RC src/sentinel.c lines 62-67).
+// Sentinel's periods (docs/SEMANTICS.md 2.1: RC src/sentinel.c lines 62-67).
 constexpr double kPingPeriod = 1.0;  // SENTINEL_PING_PERIOD: the first unanswered PING is 0-1 s in
 constexpr double kAskPeriod = 1.0;   // SENTINEL_ASK_PERIOD: is-master-down-by-addr, every second
 // SDOWN is checked in sentinelTimer, run server.hz times a second: 10 by default, which Sentinel
@@ -62,13 +62,13 @@ constexpr double kAskPeriod = 1.0;   // SENTINEL_ASK_PERIOD: is-master-down-by-a
 constexpr double kTimerTick = 0.1;
 constexpr double kMaxDesync = 1.0;  // SENTINEL_MAX_DESYNC: failover_start_time = now + rand()%1000
 // From SLAVEOF NO ONE to the leader seeing the replica report role:master in INFO, which it asks
-// every second during a failover: 0-1 s (SEMANTICS.md 2.1: observed ODOWN -> promoted ~1.05 s,
+// every second during a failover: 0-1 s (docs/SEMANTICS.md 2.1: observed ODOWN -> promoted ~1.05 s,
 // which is this plus the 0-1 s desync).
 constexpr double kPromotionConfirm = 1.0;
 
-// Redis Cluster (SEMANTICS.md 2.2, RD cluster-spec.md).
+// Redis Cluster (docs/SEMANTICS.md 2.2, RD cluster-spec.md).
 // A node pings others every second (clusterCron); the first ping the dead node leaves unanswered
-// is taken to go out within a second of the fault, as SEMANTICS.md 2.2's derived 16-18 s assumes.
+// is taken to go out within a second of the fault, as docs/SEMANTICS.md 2.2's derived 16-18 s assumes.
 // (A node not pinged for node_timeout/2 is pinged at once, so in large clusters it can be later.)
 constexpr double kClusterPingPeriod = 1.0;
 constexpr double kGossipDelay = 1.0;    // failure reports ride on the next ping/pong: 0-1 s
@@ -443,7 +443,7 @@ class Redis final : public sim::Component {
 
   // SDOWN: the sentinel's oldest unanswered PING (its next PING after the fault, 0-1 s in) is
   // older than down-after-milliseconds (strictly: elapsed > down_after, sentinelCheckSubjectively
-  // Down), checked on its next timer tick (SEMANTICS.md 2.1 rows 1-2).
+  // Down), checked on its next timer tick (docs/SEMANTICS.md 2.1 rows 1-2).
   void schedule_sdown(int sh, int k) {
     Sentinel& sen = sentinels_[k];
     double ping = now() + protocol_.uniform() * kPingPeriod;
@@ -474,7 +474,7 @@ class Redis final : public sim::Component {
       if (seeing >= spec_.quorum) {
         if (s.odown_pending) return;
         // The sentinel learns the others' view from their replies to is-master-down-by-addr,
-        // asked every second (SEMANTICS.md 2.1 row 2: ask period 1 s).
+        // asked every second (docs/SEMANTICS.md 2.1 row 2: ask period 1 s).
         s.odown_pending = true;
         ctx_.engine.after(protocol_.uniform() * kAskPeriod, [this, sh, epoch] {
           Shard& s = shards_[sh];
@@ -506,7 +506,7 @@ class Redis final : public sim::Component {
       return;
     }
     // ODOWN. No new attempt within 2 x failover-timeout of the previous one's start
-    // (SEMANTICS.md 2.1: sentinelStartFailoverIfNeeded).
+    // (docs/SEMANTICS.md 2.1: sentinelStartFailoverIfNeeded).
     if (now() < s.next_attempt) {
       if (s.retry_armed) return;
       s.retry_armed = true;
@@ -519,7 +519,7 @@ class Redis final : public sim::Component {
       return;
     }
     s.failover_running = true;
-    double start = now() + protocol_.uniform() * kMaxDesync;  // SEMANTICS.md 2.1 row 4
+    double start = now() + protocol_.uniform() * kMaxDesync;  // docs/SEMANTICS.md 2.1 row 4
     s.next_attempt = start + 2 * spec_.failover_timeout;
     ctx_.engine.at(start, [this, sh, epoch] {
       if (epoch == shards_[sh].epoch) sentinel_elect(sh);
@@ -527,7 +527,7 @@ class Redis final : public sim::Component {
   }
 
   // The leader needs the votes of max(quorum, a majority of all configured sentinels)
-  // (SEMANTICS.md 2.1 row 3; RC src/sentinel.c sentinelGetLeader: voters_quorum = voters/2+1).
+  // (docs/SEMANTICS.md 2.1 row 3; RC src/sentinel.c sentinelGetLeader: voters_quorum = voters/2+1).
   void sentinel_elect(int sh) {
     Shard& s = shards_[sh];
     int total = static_cast<int>(sentinels_.size());
@@ -611,7 +611,7 @@ class Redis final : public sim::Component {
   }
 
   // PFAIL: master j's ping to the dead master has been pending longer than node_timeout; its
-  // first unanswered ping goes out within a second of the fault (SEMANTICS.md 2.2 rows 1-2).
+  // first unanswered ping goes out within a second of the fault (docs/SEMANTICS.md 2.2 rows 1-2).
   void schedule_pfail(int sh, int j) {
     Shard& s = shards_[sh];
     unsigned epoch = s.epoch, gen = nodes_[shards_[j].master].gen;
@@ -639,7 +639,7 @@ class Redis final : public sim::Component {
   }
 
   // FAIL once a majority of ALL masters flag it (the dead one counts in the size but cannot
-  // report), known to the others through gossip within a ping period (SEMANTICS.md 2.2 row 2).
+  // report), known to the others through gossip within a ping period (docs/SEMANTICS.md 2.2 row 2).
   // Reports count while their sender is up (Redis keeps them 2 x node_timeout).
   void cluster_check_fail(int sh) {
     Shard& s = shards_[sh];
@@ -664,7 +664,7 @@ class Redis final : public sim::Component {
   }
 
   // The best replica (rank 0) asks for votes after 500 ms + 0-500 ms + rank x 1 s; masters that
-  // are up vote, and it needs a majority of all masters (SEMANTICS.md 2.2 rows 3-4).
+  // are up vote, and it needs a majority of all masters (docs/SEMANTICS.md 2.2 rows 3-4).
   void cluster_elect(int sh) {
     Shard& s = shards_[sh];
     int best = best_replica(sh);
@@ -693,7 +693,7 @@ class Redis final : public sim::Component {
       for (int j = 0; j < masters(); ++j) votes += j != sh && observer_up(j);
       if (votes < majority_of_masters()) {
         // The election times out after 2 x node_timeout (at least 2 s) and is retried after
-        // 4 x node_timeout (at least 4 s) (SEMANTICS.md 2.2 row 4).
+        // 4 x node_timeout (at least 4 s) (docs/SEMANTICS.md 2.2 row 4).
         double retry = std::max(4 * spec_.node_timeout, 4.0);
         ctx_.timeline->note(name(), "no failover",
                             nodes_[best].name + " gets " + std::to_string(votes) + " of " +

@@ -1,4 +1,4 @@
-// worker_queue: BullMQ semantics (SEMANTICS.md 2.11). Enqueueing costs one command on the broker
+// worker_queue: BullMQ semantics (docs/SEMANTICS.md 2.11). Enqueueing costs one command on the broker
 // (a redis component) and returns at once: the request does not wait for the job. `workers`
 // processes each run up to `concurrency` jobs (BullMQ default 1, worker-options.ts); a job runs its
 // own calls and fails only when one of them fails; a failed job is tried again until it has had
@@ -13,7 +13,7 @@
 // waiting count), added workers start taking jobs after their start-up delay; removed ones finish
 // the jobs they hold.
 //
-// Drills (SEMANTICS.md 2.11; taskforcesh/bullmq src/commands/includes/checkStalledJobs.lua and
+// Drills (docs/SEMANTICS.md 2.11; taskforcesh/bullmq src/commands/includes/checkStalledJobs.lua and
 // extendLock-2.lua). Killing worker i stalls the jobs it is running: nothing answers for them, no
 // further calls are made for them, and they stay in the active list holding their locks. A
 // running job's lock is renewed every lockRenewTime = lockDuration / 2 from its start (a renewal
@@ -188,12 +188,12 @@ class JobSlots {
   double window_end_ = -1;
   int window_count_ = 0;
   bool armed_ = false;
-  sim::TimeWeighted busy_level_, queue_level_, slots_level_;
+  core::TimeWeighted busy_level_, queue_level_, slots_level_;
   double wait_sum_ = 0;
   std::uint64_t started_ = 0, held_back_ = 0;
 };
 
-// BullMQ's maxStalledCount default (worker-options.ts, SEMANTICS.md 2.11): the topology has no key
+// BullMQ's maxStalledCount default (worker-options.ts, docs/SEMANTICS.md 2.11): the topology has no key
 // for it.
 constexpr int kMaxStalledCount = 1;
 
@@ -604,7 +604,7 @@ class WorkerQueue final : public sim::Component, public sim::Scalable {
   std::vector<std::uint64_t> job_completed_;
   sim::CallPlan broker_op_;
   std::vector<std::vector<std::vector<sim::CallPlan>>> steps_;  // per job, per call: that call
-  sim::Histogram latency_{0.01};
+  core::Histogram latency_{0.01};
   std::uint64_t completed_ = 0, failed_ = 0, retries_ = 0, stalled_ = 0, stalled_failed_ = 0;
   std::uint64_t enqueued_total_ = 0, completed_total_ = 0, failed_total_ = 0;
   int desired_ = 1, ready_ = 1;

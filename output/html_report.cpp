@@ -14,9 +14,9 @@
 #include <sstream>
 #include <vector>
 
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 #include "config/json_reader.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "output/svg_chart.hpp"
 
 namespace capsim::output {
@@ -31,9 +31,9 @@ constexpr double kDefaultHeadroom = 0.7;  // the runbooks' 70% capacity rule
 
 [[noreturn]] void fail(const std::string& file, const std::string& pointer,
                        const std::string& message) {
-  config::Diagnostics d;
+  core::Diagnostics d;
   d.add(file, pointer, message);
-  throw config::InputError(d);
+  throw core::InputError(d);
 }
 
 // ---- Reading the run directory --------------------------------------------------------------
@@ -121,7 +121,7 @@ Doc load_doc(const fs::path& dir, const std::string& name, const std::string& ex
              " the directory given to --out?)");
   config::ReadContext ctx{file, {}};
   auto j = config::load_json_file(file, ctx);
-  if (!j) throw config::InputError(ctx.diagnostics);
+  if (!j) throw core::InputError(ctx.diagnostics);
   if (!j->is_object())
     fail(file, "",
          "is " + config::json_type_name(*j) + " (expected a JSON object: " + expected + ")");
@@ -494,7 +494,7 @@ std::string percent(double fraction, int digits = 2) {
 }
 
 std::string duration(double seconds) {
-  return std::isfinite(seconds) ? config::format_duration(seconds) : "–";
+  return std::isfinite(seconds) ? core::format_duration(seconds) : "–";
 }
 
 std::string usd(double v) {

@@ -8,7 +8,7 @@
 namespace capsim::output {
 
 // Reads the run directory and returns the page. A missing or broken file is a
-// config::InputError naming the file, the JSON pointer or CSV line, and what was expected.
+// core::InputError naming the file, the JSON pointer or CSV line, and what was expected.
 std::string html_report(const std::string& run_dir);
 
 // Writes html_report(run_dir) to `path` (default RUN_DIR/report.html); returns the path written.

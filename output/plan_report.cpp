@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "plan/analytic.hpp"
 
 namespace capsim::output {
 namespace {
 
 using Json = nlohmann::json;
-using config::format_month;
+using core::format_month;
 
 std::string money(double v) {
   return fmt::format("{:.0f}", v);
@@ -34,7 +34,7 @@ std::string ms(double seconds) {
 }
 
 std::string month_or_never(const std::optional<int>& m) {
-  return m ? format_month(*m) : std::string("not within the horizon");
+  return m ? core::format_month(*m) : std::string("not within the horizon");
 }
 
 // Pads to a width (the tables are for a terminal).
@@ -64,7 +64,7 @@ Json plan_json(const plan::PlanResult& p, const PlanInfo& info) {
             {"simulations", p.simulations}};
   j["periods"] = Json::array();
   for (const auto& period : p.periods) {
-    Json pj = {{"period", format_month(period.month)},
+    Json pj = {{"period", core::format_month(period.month)},
                {"peak_rps", period.peak_rps},
                {"recommended", period.recommended},
                {"why_not", period.why_not},
@@ -118,11 +118,11 @@ Json plan_json(const plan::PlanResult& p, const PlanInfo& info) {
     j["runway"].push_back(
         {{"component", r.component},
          {"resource", r.resource},
-         {"over_headroom", r.over_headroom ? Json(format_month(*r.over_headroom)) : Json()},
-         {"saturated", r.saturated ? Json(format_month(*r.saturated)) : Json()}});
+         {"over_headroom", r.over_headroom ? Json(core::format_month(*r.over_headroom)) : Json()},
+         {"saturated", r.saturated ? Json(core::format_month(*r.saturated)) : Json()}});
   Json rows = Json::array();
   for (const auto& r : p.rule_of_thumb)
-    rows.push_back({{"period", format_month(r.month)},
+    rows.push_back({{"period", core::format_month(r.month)},
                     {"mean_rps", r.rps},
                     {"users", r.users},
                     {"app_instances", r.app_instances},
@@ -159,7 +159,7 @@ std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, con
       "periods; the plan needs fewer in {} and more in {}. In {} the rule says {} for {:.0f} "
       "mean RPS; the plan sizes for the peak ({:.0f} RPS, {:.1f}x the mean) and gives {} ({}), "
       "each replica holding about {:.0f} RPS at the {:.0f}% headroom in the simulation.",
-      rt->rps_per_app_instance, agree, p.periods.size(), fewer, more, format_month(last.month),
+      rt->rps_per_app_instance, agree, p.periods.size(), fewer, more, core::format_month(last.month),
       last_rule.app_instances, last_rule.rps, last.peak_rps, last.peak_rps / last_rule.rps,
       tier.choice.count, tier.setup, per_replica, 100 * info.headroom));
   // The database: the rule adds read replicas on connection counts, the plan on CPU.
@@ -169,7 +169,7 @@ std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, con
       out.push_back(fmt::format(
           "Database: the rule counts connections ({} for {:.0f} users in {}: \"{}\"); capsim "
           "pools them (PgBouncer) and sizes on CPU and the loss of the primary: {}.",
-          last_rule.db_connections, last_rule.users, format_month(last.month), last_rule.database,
+          last_rule.db_connections, last_rule.users, core::format_month(last.month), last_rule.database,
           last.tiers[i].setup));
     }
     if (c.kind == "redis") {
@@ -207,7 +207,7 @@ std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
   out += head + pad("p95", 8) + "binding constraint\n";
   for (const auto& period : p.periods) {
     std::string row =
-        pad(format_month(period.month), 9) + pad(fmt::format("{:.0f}", period.peak_rps), 9);
+        pad(core::format_month(period.month), 9) + pad(fmt::format("{:.0f}", period.peak_rps), 9);
     for (std::size_t i = 0; i < period.tiers.size(); ++i)
       row += pad(period.tiers[i].setup, width[i] + 1);
     row += pad(ms(worst(period.p95)), 8) + period.binding;
@@ -222,7 +222,7 @@ std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
     head += pad(c.name, std::max<std::size_t>(c.name.size(), 8) + 1);
   out += head + pad("total", 8) + pad("delta", 8) + "N+1 premium\n";
   for (const auto& period : p.periods) {
-    std::string row = pad(format_month(period.month), 9);
+    std::string row = pad(core::format_month(period.month), 9);
     for (std::size_t i = 0; i < period.tiers.size(); ++i)
       row += pad(money(period.tiers[i].monthly),
                  std::max<std::size_t>(t.components[i].name.size(), 8) + 1);
@@ -235,14 +235,14 @@ std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
   bool any = false;
   for (const auto& period : p.periods)
     for (const auto& c : period.changes) {
-      out += "  " + format_month(period.month) + ": " + c + "\n";
+      out += "  " + core::format_month(period.month) + ": " + c + "\n";
       any = true;
     }
   if (!any) out += "  none: the first period's setup holds to the end\n";
 
   out += "\nN+1 (loss drills at each period's peak)\n";
   for (const auto& period : p.periods) {
-    std::string line = "  " + format_month(period.month) + ":";
+    std::string line = "  " + core::format_month(period.month) + ":";
     for (const auto& d : period.drills)
       line += fmt::format(" {} {}{};", d.target, d.pass ? "ok" : "FAILS",
                           d.recovery ? fmt::format(" ({:.0f} s)", *d.recovery) : "");
@@ -253,7 +253,7 @@ std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
   for (const auto& r : p.runway) {
     if (!r.over_headroom) continue;
     out += fmt::format("  {} ({}): over the {:.0f}% headroom from {}, saturated from {}\n",
-                       r.component, r.resource, 100 * info.headroom, format_month(*r.over_headroom),
+                       r.component, r.resource, 100 * info.headroom, core::format_month(*r.over_headroom),
                        month_or_never(r.saturated));
   }
   if (p.runway.empty() || !p.runway.front().over_headroom)
@@ -268,7 +268,7 @@ std::string plan_table(const plan::PlanResult& p, const PlanInfo& info) {
            "redis (rule)\n";
     for (std::size_t k = 0; k < p.rule_of_thumb.size(); ++k) {
       const auto& r = p.rule_of_thumb[k];
-      out += pad(format_month(r.month), 9) + pad(fmt::format("{:.0f}", r.rps), 9) +
+      out += pad(core::format_month(r.month), 9) + pad(fmt::format("{:.0f}", r.rps), 9) +
              pad(fmt::format("{:.0f}", r.users), 8) + pad(std::to_string(r.app_instances), 11) +
              pad(app >= 0 && k < p.periods.size()
                      ? std::to_string(p.periods[k].tiers[app].choice.count)
@@ -295,7 +295,7 @@ std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info) {
   for (std::size_t i = 0; i < t.components.size(); ++i) out += "---|";
   out += "---:|---|\n";
   for (const auto& period : p.periods) {
-    out += fmt::format("| {}{} | {:.0f} |", format_month(period.month),
+    out += fmt::format("| {}{} | {:.0f} |", core::format_month(period.month),
                        period.recommended ? "" : " (not recommended)", period.peak_rps);
     for (const auto& tier : period.tiers) out += " " + tier.setup + " |";
     out += fmt::format(" {} | {} |\n", ms(worst(period.p95)), period.binding);
@@ -306,19 +306,19 @@ std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info) {
   for (std::size_t i = 0; i < t.components.size() + 3; ++i) out += "---:|";
   out += "\n";
   for (const auto& period : p.periods) {
-    out += "| " + format_month(period.month) + " |";
+    out += "| " + core::format_month(period.month) + " |";
     for (const auto& tier : period.tiers) out += " " + money(tier.monthly) + " |";
     out += fmt::format(" {} | {} | {} |\n", money(period.monthly), signed_money(period.delta),
                        money(period.n_plus_1_premium));
   }
   out += "\n## Changes\n\n";
   for (const auto& period : p.periods)
-    for (const auto& c : period.changes) out += "- " + format_month(period.month) + ": " + c + "\n";
+    for (const auto& c : period.changes) out += "- " + core::format_month(period.month) + ": " + c + "\n";
   out += "\n## Capacity runway\n\n";
   for (const auto& r : p.runway)
     if (r.over_headroom)
       out += fmt::format("- {} ({}): over the headroom from {}, saturated from {}\n", r.component,
-                         r.resource, format_month(*r.over_headroom), month_or_never(r.saturated));
+                         r.resource, core::format_month(*r.over_headroom), month_or_never(r.saturated));
   auto comparison = rule_of_thumb_comparison(p, info);
   if (!comparison.empty()) {
     out += "\n## The runbook's rules of thumb\n\n";
@@ -334,7 +334,7 @@ std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info) {
       const auto& c = *info.topology->find(tier.component);
       const auto* type =
           tier.choice.instance.empty() ? nullptr : info.catalog->find(tier.choice.instance);
-      out += fmt::format("{},{},\"{}\",{},{},{:.2f}\n", format_month(period.month), tier.component,
+      out += fmt::format("{},{},\"{}\",{},{},{:.2f}\n", core::format_month(period.month), tier.component,
                          tier.setup, plan::billed_machines(c, tier.choice),
                          type ? type->hourly : 0.0, tier.monthly);
     }
@@ -359,7 +359,7 @@ std::string failed_drills(const plan::CompareEntry& e) {
 std::string compare_verdict(const std::vector<plan::ComparePeriod>& c, const CompareInfo& info) {
   std::vector<std::string> bad;
   for (const auto& p : c)
-    if (!p.entries.empty() && !p.entries[0].holds()) bad.push_back(config::format_month(p.month));
+    if (!p.entries.empty() && !p.entries[0].holds()) bad.push_back(core::format_month(p.month));
   if (bad.empty())
     return fmt::format(
         "{} (the proposal) holds the SLO and survives every single failure at "
@@ -395,7 +395,7 @@ std::string compare_table(const std::vector<plan::ComparePeriod>& c, const Compa
       std::string failures = e.drills.empty() ? "not drilled"
                              : e.survives     ? "survives all " + std::to_string(e.drills.size())
                                               : "does not survive losing " + failed_drills(e);
-      out += pad(k == 0 ? format_month(p.month) : "", 9) +
+      out += pad(k == 0 ? core::format_month(p.month) : "", 9) +
              pad(k == 0 ? fmt::format("{:.0f}", p.peak_rps) : "", 7) + pad(info.names[k], w) +
              pad(e.slo_pass ? "holds" : "FAILS", 6) + pad(ms(worst(e.p95)), 9) +
              pad(ms(worst(e.p99)), 9) + pad(e.busiest, 16) + pad(money(e.monthly), 11) + failures +
@@ -420,7 +420,7 @@ nlohmann::json compare_json(const std::vector<plan::ComparePeriod>& c, const Com
     j["topologies"].push_back({{"name", info.names[k]}, {"file", info.files[k]}});
   bool proposal_holds = true;
   for (const auto& p : c) {
-    Json pj = {{"period", config::format_month(p.month)}, {"peak_rps", p.peak_rps}};
+    Json pj = {{"period", core::format_month(p.month)}, {"peak_rps", p.peak_rps}};
     pj["entries"] = Json::array();
     for (std::size_t k = 0; k < p.entries.size(); ++k) {
       const auto& e = p.entries[k];

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 namespace capsim::output {
 namespace {
@@ -39,7 +39,7 @@ std::string notes(const sim::ComponentSummary& c) {
         key == "retries" || key == "bad_gateway" || key == "jobs_failed")
       n += fmt::format("{}{} {:.0f}", n.empty() ? "" : ", ", key, e.mean);
     else if (key == "job_latency_p95")
-      n += fmt::format("{}job p95 {}", n.empty() ? "" : ", ", config::format_duration(e.mean));
+      n += fmt::format("{}job p95 {}", n.empty() ? "" : ", ", core::format_duration(e.mean));
     else if (key == "hit_ratio")
       n += fmt::format("{}hit ratio {:.2f}", n.empty() ? "" : ", ", e.mean);
   }
@@ -122,7 +122,7 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
   std::string out = fmt::format(
       "capsim {} — {} at {:.1f} rps ({}), {} replications of {} after {} warm-up, seed {}\n\n",
       info.command, info.topology_name, info.rps, info.load_source, s.replications,
-      config::format_duration(s.duration), config::format_duration(s.warmup), s.seed);
+      core::format_duration(s.duration), core::format_duration(s.warmup), s.seed);
   out += fmt::format("{:<14} {:>12} {:>9} {:>16} {:>16} {:>16} {:>10} {:>9}\n", "request class",
                      "throughput", "p50 ms", "p95 ms (±95%CI)", "p99 ms (±95%CI)", "mean ms",
                      "p99.9 ms", "errors");
@@ -138,7 +138,7 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
     out += fmt::format("{:<14} {:<14} {:>5} {:>14} {:>11} {:>9.0f} {:>11}  {}\n", c.name, c.kind,
                        c.instances, pm(c.utilisation, 100, "%"),
                        fmt::format("{:.2f}", c.mean_queue.mean), c.max_queue,
-                       config::format_duration(c.mean_wait.mean), notes(c));
+                       core::format_duration(c.mean_wait.mean), notes(c));
   }
   bool any_errors = false;
   for (const auto& c : s.classes) any_errors |= !c.errors.empty();
@@ -158,7 +158,7 @@ std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
     for (const auto& c : info.slo->checks) {
       if (c.pass && !c.uncertain) continue;
       auto show = [&](double x) {
-        return c.is_latency ? config::format_duration(x) : fmt::format("{:.2f}%", x * 100);
+        return c.is_latency ? core::format_duration(x) : fmt::format("{:.2f}%", x * 100);
       };
       out += fmt::format("  {:<4} {:<28} {:>9} ±{:<9} target {}{}\n", c.pass ? "ok" : "FAIL",
                          c.subject, show(c.value), show(c.half_width), show(c.target),
@@ -172,7 +172,7 @@ std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info) {
   std::string out =
       fmt::format("# capsim {}: {}\n\nLoad {:.1f} rps ({}); {} replications of {}, seed {}.\n\n",
                   info.command, info.topology_name, info.rps, info.load_source, s.replications,
-                  config::format_duration(s.duration), s.seed);
+                  core::format_duration(s.duration), s.seed);
   out +=
       "| class | throughput /s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors "
       "|\n|---|---|---|---|---|---|---|\n";

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
 #include "models/decisions.hpp"
 
 namespace capsim::plan {
@@ -21,7 +21,7 @@ struct Demands {
   std::vector<double> visits, cpu, held, reads, writes;
 };
 
-double mean_of(const std::optional<Distribution>& d) {
+double mean_of(const std::optional<core::Distribution>& d) {
   return d ? d->mean : 0;
 }
 
@@ -147,7 +147,7 @@ int vcpus_of(const Component& c, int fallback) {
 // Erlang C wait of a visit at a c-server station fed `rate` visits/s of `service` seconds each.
 double erlang_wait(double rate, double service, int servers) {
   if (rate <= 0 || service <= 0) return 0;
-  auto m = analysis::mmc_metrics(rate, 1 / service, servers);
+  auto m = core::mmc_metrics(rate, 1 / service, servers);
   return m.mean_wait;
 }
 

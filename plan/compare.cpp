@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analysis/slo_check.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "plan/space.hpp"
 
 namespace capsim::plan {
@@ -20,7 +20,7 @@ std::vector<ComparePeriod> compare(const std::vector<Topology>& topologies, cons
     period.month = month;
     period.peak_rps = traffic.peak_rps(month);
     if (options.progress)
-      options.progress(fmt::format("{}: {:.0f} rps", format_month(month), period.peak_rps));
+      options.progress(fmt::format("{}: {:.0f} rps", core::format_month(month), period.peak_rps));
     sim::LoadSpec load;
     load.rps = period.peak_rps;
     load.arrival = traffic.arrival;

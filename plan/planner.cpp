@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "analysis/slo_check.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "plan/analytic.hpp"
 #include "plan/checks.hpp"
 #include "sim/replications.hpp"
@@ -119,7 +119,7 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
           done ? fmt::format(", ETA {:.0f} s+", elapsed / done * (periods.size() - done)) : "";
       options.progress(
           fmt::format("period {}/{} {} at {:.0f} rps: {} simulations so far, {:.0f} s{}", done + 1,
-                      periods.size(), format_month(month), rps, result.simulations, elapsed, eta));
+                      periods.size(), core::format_month(month), rps, result.simulations, elapsed, eta));
     }
 
     // 1. The analytic search: per tier, the cheapest option meeting headroom and N+1. Tiers are
@@ -228,7 +228,7 @@ PlanResult make_plan(const Topology& topology, const Traffic& traffic_in, const 
                                      std::max(setup[grow].count + 1, knob_list[grow].max));
       if (options.progress)
         options.progress(fmt::format("{}: simulation breaks the SLO; {} grows to {}",
-                                     format_month(month), topology.components[grow].name,
+                                     core::format_month(month), topology.components[grow].name,
                                      setup[grow].count));
     }
     if (!slo_ok && feasible)

@@ -14,7 +14,7 @@
 #include "config/scenario.hpp"
 #include "config/topology.hpp"
 #include "sim/component.hpp"
-#include "sim/stats.hpp"
+#include "core/statistics.hpp"
 
 namespace capsim::sim {
 
@@ -81,7 +81,7 @@ struct PhaseClass {
   std::string name;
   std::uint64_t requests = 0, failed = 0;
   std::map<std::string, std::uint64_t> errors;
-  Histogram latency{0.01};
+  core::Histogram latency{0.01};
 };
 
 struct Phase {

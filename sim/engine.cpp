@@ -22,7 +22,7 @@ struct PendingExec {
 struct Engine::Impl {
   std::unique_ptr<sg::Engine> engine;
   sg::NetZone* zone = nullptr;
-  // ENGINE.md: an exec started from maestro must outlive its completion callback, so finished ones
+  // docs/ENGINE.md: an exec started from maestro must outlive its completion callback, so finished ones
   // are released at the next completion instead of inside their own.
   std::vector<PendingExec*> finished;
 
@@ -38,7 +38,7 @@ Engine::Engine() : impl_(std::make_unique<Impl>()) {
   char name[] = "capsim";
   char* argv[] = {name, nullptr};
   impl_->engine = std::make_unique<sg::Engine>(&argc, argv);
-  // CM02 gives the latency one sets; LV08 (the default) multiplies it by ~13 (ENGINE.md).
+  // CM02 gives the latency one sets; LV08 (the default) multiplies it by ~13 (docs/ENGINE.md).
   sg::Engine::set_config("network/model:CM02");
   impl_->zone = sg::create_full_zone("capsim");
   sg::Activity::on_completion_cb([impl = impl_.get()](sg::Activity const& activity) {

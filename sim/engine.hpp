@@ -1,5 +1,5 @@
 // The seam between capsim and SimGrid. Models see a clock, timers and hosts that run work; only
-// engine.cpp includes SimGrid. One Engine per process (a SimGrid rule, see ENGINE.md): replications
+// engine.cpp includes SimGrid. One Engine per process (a SimGrid rule, see docs/ENGINE.md): replications
 // run in separate processes.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/stats.hpp"
+#include "core/statistics.hpp"
 
 namespace capsim::sim {
 
@@ -56,7 +56,7 @@ class Host {
   double slowdown_ = 1;
   unsigned generation_ = 0;
   int running_ = 0;
-  TimeWeighted busy_;
+  core::TimeWeighted busy_;
   double busy_area_ = 0, busy_level_ = 0, busy_since_ = 0;
   void busy_changed(double now);
 };

@@ -57,20 +57,20 @@ std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t replication, const std:
   return splitmix64(x);
 }
 
-Sampler::Sampler(const config::Distribution& d) : kind_(d.kind), mean_(d.mean) {
+Sampler::Sampler(const core::Distribution& d) : kind_(d.kind), mean_(d.mean) {
   switch (d.kind) {
-    case config::DistKind::LogNormal: {
+    case core::DistKind::LogNormal: {
       // mean m and coefficient of variation cv: sigma^2 = ln(1 + cv^2), mu = ln m - sigma^2 / 2
       double s2 = std::log(1 + d.cv * d.cv);
       a_ = std::log(d.mean) - s2 / 2;
       b_ = std::sqrt(s2);
       break;
     }
-    case config::DistKind::Uniform:
+    case core::DistKind::Uniform:
       a_ = d.min;
       b_ = d.max;
       break;
-    case config::DistKind::Empirical:
+    case core::DistKind::Empirical:
       cdf_ = d.percentiles;
       break;
     default:
@@ -80,15 +80,15 @@ Sampler::Sampler(const config::Distribution& d) : kind_(d.kind), mean_(d.mean) {
 
 double Sampler::operator()(Rng& rng) const {
   switch (kind_) {
-    case config::DistKind::Const:
+    case core::DistKind::Const:
       return mean_;
-    case config::DistKind::Exp:
+    case core::DistKind::Exp:
       return rng.exponential(mean_);
-    case config::DistKind::LogNormal:
+    case core::DistKind::LogNormal:
       return std::exp(a_ + b_ * rng.normal());
-    case config::DistKind::Uniform:
+    case core::DistKind::Uniform:
       return a_ + (b_ - a_) * rng.uniform();
-    case config::DistKind::Empirical: {
+    case core::DistKind::Empirical: {
       double u = rng.uniform();
       auto it = std::lower_bound(cdf_.begin(), cdf_.end(), u,
                                  [](const auto& point, double p) { return point.first < p; });

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "config/distribution.hpp"
+#include "core/distribution.hpp"
 
 namespace capsim::sim {
 
@@ -28,16 +28,16 @@ class Rng {
 
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t replication, const std::string& stream);
 
-// Draws from a config::Distribution scaled by nothing: values are in the distribution's units.
+// Draws from a core::Distribution scaled by nothing: values are in the distribution's units.
 class Sampler {
  public:
   Sampler() = default;
-  explicit Sampler(const config::Distribution& d);
+  explicit Sampler(const core::Distribution& d);
   double operator()(Rng& rng) const;
   double mean() const { return mean_; }
 
  private:
-  config::DistKind kind_ = config::DistKind::Const;
+  core::DistKind kind_ = core::DistKind::Const;
   double mean_ = 0, a_ = 0, b_ = 0;
   std::vector<std::pair<double, double>> cdf_;
 };

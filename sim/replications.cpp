@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "analysis/queueing.hpp"
+#include "core/statistics.hpp"
 
 namespace capsim::sim {
 namespace {
@@ -22,10 +22,10 @@ using Json = nlohmann::json;
 
 // ---- shipping a replication's result from the child process to the parent ----------------------
 
-Json histogram_to_wire(const Histogram& h) {
+Json histogram_to_wire(const core::Histogram& h) {
   return {{"sum", h.sum()}, {"max", h.max()}, {"buckets", h.sparse()}};
 }
-void histogram_from_wire(const Json& j, Histogram& h) {
+void histogram_from_wire(const Json& j, core::Histogram& h) {
   h.add_sparse(j.at("buckets").get<std::vector<std::pair<std::uint32_t, std::uint64_t>>>(),
                j.at("sum").get<double>(), j.at("max").get<double>());
 }
@@ -193,7 +193,7 @@ Child spawn(const config::Topology& topology, const LoadSpec& load, RunSpec run,
       written += static_cast<std::size_t>(n);
     }
     close(fds[1]);
-    // _exit: the engine's leftover timers and SimGrid's globals are not torn down (ENGINE.md).
+    // _exit: the engine's leftover timers and SimGrid's globals are not torn down (docs/ENGINE.md).
     _exit(status);
   }
   close(fds[1]);
@@ -231,7 +231,7 @@ Estimate estimate(std::vector<double> samples) {
   double sum = 0;
   for (double s : samples) sum += s;
   e.mean = sum / samples.size();
-  e.half_width = samples.size() >= 2 ? analysis::confidence_half_width(samples) : NAN;
+  e.half_width = samples.size() >= 2 ? core::confidence_half_width(samples) : NAN;
   e.samples = std::move(samples);
   return e;
 }

@@ -1,4 +1,4 @@
-// Independent replications, one SimGrid engine per forked process (ENGINE.md: one engine per
+// Independent replications, one SimGrid engine per forked process (docs/ENGINE.md: one engine per
 // process), run over all cores; then the figures across replications with 95% confidence
 // intervals (Student t). Replication i always uses seed mix(seed, i), so results do not depend on
 // how many processes ran them.
@@ -25,7 +25,7 @@ struct ClassSummary {
   Estimate throughput, error_rate, mean, p50, p95, p99, p999;
   std::map<std::string, double> errors;  // total count by cause over all replications
   std::uint64_t completed = 0, failed = 0;
-  Histogram latency{0.001};  // merged over replications
+  core::Histogram latency{0.001};  // merged over replications
 };
 
 struct ComponentSummary {

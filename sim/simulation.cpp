@@ -173,7 +173,7 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   result.classes.resize(topology.requests.size());
   for (std::size_t c = 0; c < topology.requests.size(); ++c)
     result.classes[c].name = topology.requests[c].name;
-  std::vector<Histogram> interval(topology.requests.size(), Histogram(0.01));
+  std::vector<core::Histogram> interval(topology.requests.size(), core::Histogram(0.01));
   std::vector<std::uint64_t> interval_errors(topology.requests.size(), 0);
 
   // Requests live in a deque (stable addresses) and are recycled through a free list, so the ones

@@ -14,7 +14,7 @@
 #include "config/traffic.hpp"
 #include "sim/component.hpp"
 #include "sim/drill.hpp"
-#include "sim/stats.hpp"
+#include "core/statistics.hpp"
 
 namespace capsim::sim {
 
@@ -40,7 +40,7 @@ struct ClassResult {
   std::string name;
   std::uint64_t arrived = 0, completed = 0, failed = 0;
   std::map<std::string, std::uint64_t> errors;  // by cause
-  Histogram latency{0.001};
+  core::Histogram latency{0.001};
 };
 
 struct ComponentResult {

@@ -14,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-#include "sim/stats.hpp"
+#include "core/statistics.hpp"
 
 namespace capsim::sim {
 
@@ -73,7 +73,7 @@ class WorkerPool {
   int busy_ = 0;
   bool armed_ = false;
   std::deque<Waiter> queue_;
-  TimeWeighted busy_level_, queue_level_;
+  core::TimeWeighted busy_level_, queue_level_;
   double wait_sum_ = 0;
   std::uint64_t granted_ = 0, waited_ = 0, rejected_ = 0, timed_out_ = 0, reserve_granted_ = 0;
 };

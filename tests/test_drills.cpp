@@ -1,6 +1,6 @@
 // Failover drills through `capsim drill`: PostgreSQL under Patroni and behind PgBouncer, the
 // drill's command line and its outputs. The timings come from the documented defaults
-// (SEMANTICS.md 2.5, 2.6); each expected range below is the protocol's own jitter, worked out
+// (docs/SEMANTICS.md 2.5, 2.6); each expected range below is the protocol's own jitter, worked out
 // next to the check.
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 // topology is small and written for its test; the scenarios run in process through
 // run_replications (forked children: SimGrid allows one engine per process), so the components'
 // figures and the timeline of replication 0 can be checked together. Expected figures come from
-// the protocols' documented behaviour (SEMANTICS.md 2.7-2.11); each tolerance is worked out next
+// the protocols' documented behaviour (docs/SEMANTICS.md 2.7-2.11); each tolerance is worked out next
 // to its check.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -16,6 +16,7 @@
 #include "sim/replications.hpp"
 #include "tests/summary_support.hpp"
 
+namespace core = capsim::core;
 namespace config = capsim::config;
 namespace sim = capsim::sim;
 using Json = nlohmann::json;
@@ -25,7 +26,7 @@ using capsim::testing::comp;
 
 namespace {
 
-std::string problems(const config::Diagnostics& d) {
+std::string problems(const core::Diagnostics& d) {
   std::string out;
   for (const auto& p : d.problems()) out += p.to_string() + "\n";
   return out;

@@ -1,5 +1,5 @@
 // Redis failover drills through `capsim drill`: the end-to-end timings that Sentinel's and Redis
-// Cluster's documented defaults imply (../shared/spec/SEMANTICS.md 2.1 and 2.2), no failover in a
+// Cluster's documented defaults imply (docs/SEMANTICS.md 2.1 and 2.2), no failover in a
 // minority, CLUSTERDOWN with and without full coverage, and the writes lost to asynchronous
 // replication. Each drill runs small loads over 20 replications (one engine per forked process),
 // so the whole file takes seconds.

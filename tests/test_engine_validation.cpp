@@ -40,12 +40,13 @@
 #include <string>
 #include <vector>
 
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
 #include "config/topology.hpp"
 #include "sim/replications.hpp"
 #include "sim/simulation.hpp"
 
-namespace qa = capsim::analysis;
+namespace core = capsim::core;
+namespace qa = capsim::core;
 namespace config = capsim::config;
 namespace sim = capsim::sim;
 using Catch::Detail::Approx;
@@ -58,7 +59,7 @@ constexpr double kQuantileAllowance = 0.001;  // histogram bucket width, relativ
 
 // ---- building topologies in code ------------------------------------------------------------
 
-config::Component station(const std::string& name, int servers, config::Distribution service,
+config::Component station(const std::string& name, int servers, core::Distribution service,
                           std::optional<long long> queue_limit = std::nullopt) {
   config::Component c;
   c.name = name;
@@ -90,17 +91,17 @@ config::Topology chain(const std::string& name, std::vector<config::Component> c
   return t;
 }
 
-config::Distribution lognormal(double mean, double cv) {
-  config::Distribution d;
-  d.kind = config::DistKind::LogNormal;
+core::Distribution lognormal(double mean, double cv) {
+  core::Distribution d;
+  d.kind = core::DistKind::LogNormal;
   d.mean = mean;
   d.cv = cv;
   return d;
 }
 
-config::Distribution uniform(double lo, double hi) {
-  config::Distribution d;
-  d.kind = config::DistKind::Uniform;
+core::Distribution uniform(double lo, double hi) {
+  core::Distribution d;
+  d.kind = core::DistKind::Uniform;
   d.min = lo;
   d.max = hi;
   d.mean = (lo + hi) / 2;
@@ -174,7 +175,7 @@ void check_mmc(const std::string& label, int c, double rho, double mean_service,
   const double lambda = rho * c * mu;
   const qa::MMcMetrics m = qa::mmc_metrics(lambda, mu, c);  // W = C(c, a) / (c mu - lambda) + 1/mu
   auto s = simulate(
-      label, chain(label, {station("s", c, config::Distribution::exponential(mean_service))}),
+      label, chain(label, {station("s", c, core::Distribution::exponential(mean_service))}),
       lambda, customers, m.mean_response, seed);
   std::printf("  (Erlang C: P(wait) = %.4f)\n", m.prob_wait);
   const auto& cls = s.classes[0];
@@ -189,7 +190,7 @@ void check_mmc(const std::string& label, int c, double rho, double mean_service,
 
 // M/G/1 FCFS against Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)),
 // E[S^2] = E[S]^2 (1 + SCV), W = Wq + E[S].
-void check_mg1(const std::string& label, const config::Distribution& service, double scv,
+void check_mg1(const std::string& label, const core::Distribution& service, double scv,
                double rho, double customers, std::uint64_t seed) {
   const double es = service.mean;
   const double lambda = rho / es;
@@ -214,7 +215,7 @@ void check_mm1(double rho, double customers, std::uint64_t seed) {
   const double wq = rho / (mu - lambda);
   const std::string label = "M/M/1 rho " + std::to_string(rho).substr(0, 4);
   auto s = simulate(
-      label, chain(label, {station("s", 1, config::Distribution::exponential(mean_service))}),
+      label, chain(label, {station("s", 1, core::Distribution::exponential(mean_service))}),
       lambda, customers, w, seed);
   check_close("mean response W", s.classes[0].mean, w);
   check_close("mean wait Wq", component(s, "s").mean_wait, wq);
@@ -266,7 +267,7 @@ TEST_CASE("Erlang B loss station", "[validation][erlang]") {
   const double blocking = qa::erlang_b(c, a);
   auto s = simulate(
       "Erlang B c=10 a=8",
-      chain("erlang-b", {station("s", c, config::Distribution::exponential(mean_service), 0)}),
+      chain("erlang-b", {station("s", c, core::Distribution::exponential(mean_service), 0)}),
       lambda, 3e5, mean_service, 301);
   const auto& cls = s.classes[0];
   const auto& st = component(s, "s");
@@ -294,7 +295,7 @@ TEST_CASE("M/M/c/K finite queue", "[validation][mmck]") {
   const double lambda = 0.95 * c * mu;
   const qa::MMcKMetrics m = qa::mmck_metrics(lambda, mu, c, k);
   auto s = simulate("M/M/4/10 offered rho 0.95",
-                    chain("mmck", {station("s", c, config::Distribution::exponential(mean_service),
+                    chain("mmck", {station("s", c, core::Distribution::exponential(mean_service),
                                            queue_limit)}),
                     lambda, 4e5, m.mean_response, 401);
   const auto& cls = s.classes[0];
@@ -310,7 +311,7 @@ TEST_CASE("M/M/c/K finite queue", "[validation][mmck]") {
 
 TEST_CASE("M/D/1 at rho 0.8", "[validation][mg1]") {
   // Deterministic service: SCV 0, so Wq = rho E[S] / (2 (1 - rho)).
-  check_mg1("M/D/1 rho 0.8", config::Distribution::constant(0.010), 0.0, 0.8, 3e5, 501);
+  check_mg1("M/D/1 rho 0.8", core::Distribution::constant(0.010), 0.0, 0.8, 3e5, 501);
 }
 
 TEST_CASE("M/G/1 lognormal cv 2 at rho 0.7", "[validation][mg1]") {
@@ -339,9 +340,9 @@ TEST_CASE("Jackson network: cache-aside branch", "[validation][jackson]") {
   const double hit_ratio = 0.8;
   config::Topology t;
   t.name = "cache-aside";
-  t.components = {station("entry", 2, config::Distribution::exponential(0.0085)),
-                  station("cache", 1, config::Distribution::exponential(0.007)),
-                  station("db", 4, config::Distribution::exponential(0.160))};
+  t.components = {station("entry", 2, core::Distribution::exponential(0.0085)),
+                  station("cache", 1, core::Distribution::exponential(0.007)),
+                  station("db", 4, core::Distribution::exponential(0.160))};
   config::RequestClass r;
   r.name = "request";
   r.share = 1;
@@ -387,7 +388,7 @@ TEST_CASE("tandem of three M/M/c stations", "[validation][tandem]") {
   std::vector<qa::MMcMetrics> metrics;
   for (const auto& st : stages) {
     components.push_back(
-        station(st.name, st.c, config::Distribution::exponential(st.mean_service)));
+        station(st.name, st.c, core::Distribution::exponential(st.mean_service)));
     metrics.push_back(qa::mmc_metrics(lambda, 1 / st.mean_service, st.c));
     total += metrics.back().mean_response;
   }

@@ -13,9 +13,10 @@
 #include <valijson/validator.hpp>
 
 #include "config/load.hpp"
-#include "config/units.hpp"
+#include "core/units.hpp"
 #include "tests/support.hpp"
 
+namespace core = capsim::core;
 namespace fs = std::filesystem;
 using namespace capsim::config;
 
@@ -35,7 +36,7 @@ std::string schema_file(FileKind k) {
 }
 
 // Every problem as the user sees it: "file: /pointer: message".
-std::vector<std::string> lines(const Diagnostics& d) {
+std::vector<std::string> lines(const core::Diagnostics& d) {
   std::vector<std::string> out;
   for (const auto& p : d.problems()) out.push_back(p.to_string());
   return out;
@@ -118,7 +119,7 @@ Traffic traffic_of(const std::string& text) {
 }
 
 int month(const char* m) {
-  return *parse_month(m);
+  return *core::parse_month(m);
 }
 
 using Lines = std::vector<std::string>;

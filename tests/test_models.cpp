@@ -18,6 +18,7 @@
 #include "sim/replications.hpp"
 #include "tests/summary_support.hpp"
 
+namespace core = capsim::core;
 namespace config = capsim::config;
 namespace models = capsim::models;
 namespace sim = capsim::sim;
@@ -42,7 +43,7 @@ config::Component component(const std::string& name, const std::string& kind, Sp
 }
 
 config::Call call(const std::string& to, const std::string& op = "",
-                  std::optional<config::Distribution> time = std::nullopt) {
+                  std::optional<core::Distribution> time = std::nullopt) {
   config::Call c;
   c.to = to;
   c.op = op;
@@ -51,7 +52,7 @@ config::Call call(const std::string& to, const std::string& op = "",
 }
 
 config::Call query(const std::string& to, const std::string& kind, double time) {
-  config::Call c = call(to, "", config::Distribution::constant(time));
+  config::Call c = call(to, "", core::Distribution::constant(time));
   c.query = kind;
   return c;
 }
@@ -215,7 +216,7 @@ TEST_CASE("redis: the hit ratio halves when the working set is twice maxmemory",
   full.working_set.reset();
   config::StationSpec db;
   db.servers = 64;
-  db.service = config::Distribution::constant(0.001);
+  db.service = core::Distribution::constant(0.001);
   t.components = {component("cache", "redis", cache), component("full", "redis", full),
                   component("db", "station", db)};
   config::Call get = call("cache", "get");
@@ -231,7 +232,7 @@ TEST_CASE("redis: the hit ratio halves when the working set is twice maxmemory",
   check_close("hit ratio, working set 2 x maxmemory", extra(c, "hit_ratio"), 0.8 * 0.5);
   check_close("hit ratio, everything fits", extra(comp(s, "full"), "hit_ratio"), 0.8);
   // A miss costs one 1 ms query more (the op itself and the network are nearly free here).
-  const double op = 1.0 / 180000;  // SEMANTICS.md 2.3: SET 180k rps
+  const double op = 1.0 / 180000;  // docs/SEMANTICS.md 2.3: SET 180k rps
   check_close("read mean latency", cls(s, "read").mean, op + 0.6 * 0.001);
   // The default per-command cost, 1/180k s: a lone SET at 0.02% utilisation barely queues.
   CHECK(cls(s, "set").mean.mean == Approx(op).epsilon(0.01));
@@ -248,7 +249,7 @@ TEST_CASE("redis cluster: keys spread uniformly over the masters by slot", "[mod
   spec.mode = "cluster";
   spec.masters = 3;
   spec.replicas = 1;
-  spec.op_cost = config::Distribution::constant(0.001);
+  spec.op_cost = core::Distribution::constant(0.001);
   t.components = {component("cache", "redis", spec)};
   t.requests = {request("set", 1, {call("cache", "set")})};
   // 300 rps over 3 masters: each is an M/D/1 queue at rho = 0.1 (a uniform split of a Poisson
@@ -280,7 +281,7 @@ TEST_CASE("qdrant: a search waits for its slowest shard, writes for write_consis
                   component("small", "qdrant", qdrant(1, 1, 3000)),
                   component("wcf1", "qdrant", qdrant(2, 1, std::nullopt)),
                   component("wcf2", "qdrant", qdrant(2, 2, std::nullopt))};
-  const auto exp10 = config::Distribution::exponential(0.010);
+  const auto exp10 = core::Distribution::exponential(0.010);
   t.requests = {request("search", 0.25, {call("v", "search", exp10)}),
                 request("search_small", 0.25, {call("small", "search", exp10)}),
                 request("upsert_wcf1", 0.25, {call("wcf1", "upsert", exp10)}),
@@ -366,7 +367,7 @@ TEST_CASE(
   config::StationSpec st;
   st.servers = 1;
   st.queue_limit = 0;
-  st.service = config::Distribution::exponential(S);
+  st.service = core::Distribution::exponential(S);
   config::WorkerQueueSpec q3;
   q3.broker = "broker";
   q3.workers = 2;

@@ -8,9 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
 #include "tests/support.hpp"
 
+namespace core = capsim::core;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using capsim::testing::run_capsim;
@@ -119,7 +120,7 @@ TEST_CASE("plan never recommends a setup whose simulation breaks the SLO", "[pla
   TempFile traffic("plan-traffic-1.json", kTraffic);
   TempFile slo("plan-slo-tight.json", slo_text("30.8ms"));
   int needed = 1;
-  while (capsim::analysis::mmc_response_quantile(200, 100, needed, 0.95) > 0.0308) ++needed;
+  while (capsim::core::mmc_response_quantile(200, 100, needed, 0.95) > 0.0308) ++needed;
   CHECK(needed > fewest(200, 0.010));  // the latency target binds, not the headroom
   int status = 0;
   Json p = plan(topology, traffic, slo, "--horizon 1", &status);

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <vector>
 
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
+#include "core/statistics.hpp"
 
-namespace qa = capsim::analysis;
+namespace core = capsim::core;
+namespace qa = capsim::core;
 using Catch::Detail::Approx;
 
 namespace {

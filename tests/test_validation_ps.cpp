@@ -8,16 +8,17 @@
 #include <cmath>
 #include <cstdio>
 
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
 #include "config/topology.hpp"
 #include "sim/replications.hpp"
 
+namespace core = capsim::core;
 namespace config = capsim::config;
 namespace sim = capsim::sim;
 
 namespace {
 
-sim::RunSummary run_ps(config::Distribution demand, double rps) {
+sim::RunSummary run_ps(core::Distribution demand, double rps) {
   config::Topology t;
   t.name = "ps";
   config::Component app;
@@ -50,10 +51,10 @@ sim::RunSummary run_ps(config::Distribution demand, double rps) {
   return sim::run_replications(t, load, run, plan);
 }
 
-void check_ps(const char* label, config::Distribution demand) {
+void check_ps(const char* label, core::Distribution demand) {
   const double mean_service = 0.010, rps = 70;  // rho = 0.7
   sim::RunSummary s = run_ps(demand, rps);
-  double exact = capsim::analysis::mg1_ps_mean_response(rps, mean_service);
+  double exact = capsim::core::mg1_ps_mean_response(rps, mean_service);
   const auto& mean = s.classes.at(0).mean;
   double util = s.components.at(0).utilisation.mean;
   std::printf(
@@ -69,12 +70,12 @@ void check_ps(const char* label, config::Distribution demand) {
 }  // namespace
 
 TEST_CASE("M/M/1-PS: the app kind shares its core", "[validation][ps]") {
-  check_ps("M/M/1-PS", config::Distribution::exponential(0.010));
+  check_ps("M/M/1-PS", core::Distribution::exponential(0.010));
 }
 
 TEST_CASE("M/G/1-PS: the mean does not depend on the service distribution", "[validation][ps]") {
-  config::Distribution d;
-  d.kind = config::DistKind::LogNormal;
+  core::Distribution d;
+  d.kind = core::DistKind::LogNormal;
   d.mean = 0.010;
   d.cv = 2;
   check_ps("M/G/1-PS lognormal cv 2", d);

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace capsim::config {
+namespace capsim::core {
 
 struct Parsed {
   double value = 0;   // seconds for durations, bytes for sizes, a fraction for percentages
@@ -24,4 +24,4 @@ std::string format_month(int month_index);
 // Human formatting for tables: 0.0042 -> "4.20ms".
 std::string format_duration(double seconds);
 
-}  // namespace capsim::config
+}  // namespace capsim::core

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace capsim::sim {
+namespace capsim::core {
 
 // Log-spaced buckets from 1 us to ~3 h with a fixed relative width, so any quantile is known to
 // within `precision` of its value (like HdrHistogram). Values below 1 us land in the first bucket.
@@ -51,4 +51,14 @@ class TimeWeighted {
   double level_ = 0, area_ = 0, since_ = 0, start_ = 0, max_ = 0;
 };
 
-}  // namespace capsim::sim
+// ---- confidence intervals for replicated simulation runs ----------------------------------------
+
+// t_{0.975, df}: the critical value of a two-sided 95% Student t interval, accurate to 1e-6.
+// degrees_of_freedom >= 1 (n - 1 for n samples); smaller gives NaN.
+double student_t_95(int degrees_of_freedom);
+
+// Half-width of the two-sided 95% confidence interval for the mean of the samples,
+// t_{0.975, n-1} * s / sqrt(n) with s the sample standard deviation. n < 2 gives NaN.
+double confidence_half_width(const std::vector<double>& samples);
+
+}  // namespace capsim::core

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace capsim::config {
+namespace capsim::core {
 
 enum class DistKind { Const, Exp, LogNormal, Uniform, Empirical };
 
@@ -21,4 +21,4 @@ struct Distribution {
   double squared_cv() const;  // for M/G/1 formulas
 };
 
-}  // namespace capsim::config
+}  // namespace capsim::core

@@ -1,6 +1,6 @@
-#include "config/distribution.hpp"
+#include "core/distribution.hpp"
 
-namespace capsim::config {
+namespace capsim::core {
 
 double Distribution::squared_cv() const {
   switch (kind) {
@@ -28,4 +28,4 @@ double Distribution::squared_cv() const {
   return 0;
 }
 
-}  // namespace capsim::config
+}  // namespace capsim::core

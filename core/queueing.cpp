@@ -1,4 +1,4 @@
-#include "analysis/queueing.hpp"
+#include "core/queueing.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <limits>
 
-namespace capsim::analysis {
+namespace capsim::core {
 
 namespace {
 
@@ -348,44 +348,4 @@ MvaResult mva_exact(const std::vector<MvaStation>& stations, int customers, doub
   return r;
 }
 
-// --- Confidence intervals ---------------------------------------------------------------------
-
-double student_t_95(int degrees_of_freedom) {
-  if (degrees_of_freedom < 1) return kNaN;
-  // Tabulated t_{0.975} (to 6 decimals; Abramowitz & Stegun table 26.10) for small df, where the
-  // asymptotic series below is not accurate enough.
-  static constexpr std::array<double, 30> kTable = {
-      12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
-      2.262157,  2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
-      2.109816,  2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
-      2.059539,  2.055529, 2.051831, 2.048407, 2.045230, 2.042272};
-  if (degrees_of_freedom <= static_cast<int>(kTable.size())) return kTable[degrees_of_freedom - 1];
-  // Cornish-Fisher expansion of the t quantile about the normal one (Abramowitz & Stegun 26.7.5;
-  // the series behind Hill's algorithm 396): the terms shrink like df^-k, and truncated after
-  // df^-4 the error beyond df = 30 is below 1e-6.
-  constexpr double z = 1.959963984540054;  // standard normal 0.975 quantile
-  const double z2 = z * z;
-  const double g1 = z * (z2 + 1) / 4;
-  const double g2 = z * ((5 * z2 + 16) * z2 + 3) / 96;
-  const double g3 = z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / 384;
-  const double g4 = z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) / 92160;
-  const double v = degrees_of_freedom;
-  return z + (g1 + (g2 + (g3 + g4 / v) / v) / v) / v;
-}
-
-double confidence_half_width(const std::vector<double>& samples) {
-  const std::size_t n = samples.size();
-  if (n < 2) return kNaN;
-  // Two-pass variance: the one-pass sum-of-squares form cancels badly when the mean is large
-  // compared with the spread, which is typical of latencies from replicated runs.
-  double mean = 0;
-  for (double x : samples) mean += x;
-  mean /= static_cast<double>(n);
-  double ss = 0;
-  for (double x : samples) ss += (x - mean) * (x - mean);
-  const double s = std::sqrt(ss / static_cast<double>(n - 1));
-  return student_t_95(static_cast<int>(std::min<std::size_t>(n - 1, 1u << 30))) * s /
-         std::sqrt(static_cast<double>(n));
-}
-
-}  // namespace capsim::analysis
+}  // namespace capsim::core

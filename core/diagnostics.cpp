@@ -1,9 +1,9 @@
-#include "config/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace capsim::config {
+namespace capsim::core {
 
 std::string Problem::to_string() const {
   return file + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " + message;
@@ -57,4 +57,4 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return found;
 }
 
-}  // namespace capsim::config
+}  // namespace capsim::core

@@ -1,4 +1,4 @@
-#include "config/units.hpp"
+#include "core/units.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace capsim::config {
+namespace capsim::core {
 namespace {
 
 // Splits "12.5ms" into 12.5 and "ms"; rejects empty, signless garbage and non-finite numbers.
@@ -101,4 +101,4 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-}  // namespace capsim::config
+}  // namespace capsim::core

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-namespace capsim::analysis {
+namespace capsim::core {
 
 // ---------------------------------------------------------------------------------------------
 // Erlang formulas
@@ -146,16 +146,4 @@ struct MvaResult {
 // Cost is O(customers * stations).
 MvaResult mva_exact(const std::vector<MvaStation>& stations, int customers, double think_time);
 
-// ---------------------------------------------------------------------------------------------
-// Confidence intervals for replicated simulation runs
-// ---------------------------------------------------------------------------------------------
-
-// t_{0.975, df}: the critical value of a two-sided 95% Student t interval, accurate to 1e-6.
-// degrees_of_freedom >= 1 (n - 1 for n samples); smaller gives NaN.
-double student_t_95(int degrees_of_freedom);
-
-// Half-width of the two-sided 95% confidence interval for the mean of the samples,
-// t_{0.975, n-1} * s / sqrt(n) with s the sample standard deviation. n < 2 gives NaN.
-double confidence_half_width(const std::vector<double>& samples);
-
-}  // namespace capsim::analysis
+}  // namespace capsim::core

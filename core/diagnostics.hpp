@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace capsim::config {
+namespace capsim::core {
 
 struct Problem {
   std::string file;
@@ -43,4 +43,4 @@ class InputError : public std::exception {
 // The closest candidate to `word` by edit distance, or "" if none is close enough to suggest.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
-}  // namespace capsim::config
+}  // namespace capsim::core
