@@ -1,6 +1,7 @@
 #include "analysis/graph.hpp"
 
 #include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <cstddef>
@@ -11,9 +12,10 @@
 #include <sstream>
 #include <tuple>
 #include <utility>
-#include <variant>
 
 #include "config/json_reader.hpp"
+#include "models/common.hpp"
+#include "models/registry.hpp"
 
 namespace capsim::analysis {
 namespace {
@@ -21,15 +23,10 @@ namespace {
 using config::Call;
 using config::Component;
 using config::Topology;
-using Edge = boost::graph_traits<Graph>::edge_descriptor;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node, Relation>;
+using GraphEdge = boost::graph_traits<Graph>::edge_descriptor;
 using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 using config::child_pointer;
 
@@ -43,14 +40,36 @@ int index_of(const Topology& t, const std::string& name) {
   return -1;
 }
 
-// The load balancer whose upstream is component `i`, or -1: requests to `i` enter through it.
+// What component i's settings refer to (a load balancer's upstream, a pooler's server, a queue's
+// broker), as its kind says.
+std::vector<config::Reference> references(const Component& c) {
+  const models::Kind* kind = models::find(c.kind);
+  if (!kind || !c.params || !kind->syntax.references) return {};
+  return kind->syntax.references(c);
+}
+
+// The component in front of component `i` (a load balancer before its upstream), or -1: requests
+// to `i` enter through it.
 int front_of(const Topology& t, int i) {
   if (i < 0) return -1;
   for (std::size_t k = 0; k < t.components.size(); ++k)
-    if (const auto* lb = std::get_if<config::LoadBalancerSpec>(&t.components[k].spec))
-      if (lb->upstream == t.components[static_cast<std::size_t>(i)].name)
+    for (const auto& ref : references(t.components[k]))
+      if (ref.fronts && ref.name == t.components[static_cast<std::size_t>(i)].name)
         return static_cast<int>(k);
   return -1;
+}
+
+// What calls to component `i` take, as its kind says (none for an unknown kind).
+config::CallRules call_rules(const Topology& t, int i) {
+  if (i < 0) return {};
+  const models::Kind* kind = models::find(t.components[static_cast<std::size_t>(i)].kind);
+  return kind ? kind->syntax.calls : config::CallRules{};
+}
+bool takes_jobs(const Topology& t, int i) {
+  return call_rules(t, i).enqueue;
+}
+bool takes_queries(const Topology& t, int i) {
+  return call_rules(t, i).query;
 }
 
 int job_index(const Topology& t, const std::string& name) {
@@ -59,22 +78,13 @@ int job_index(const Topology& t, const std::string& name) {
   return -1;
 }
 
-// The fewest instances an autoscaled tier can run with: the autoscaler's minimum.
-int autoscale_floor(const config::Autoscale& a, int fixed) {
-  return std::visit(Overloaded{[&](std::monostate) { return fixed; },
-                               [&](const auto& p) { return std::min(fixed, p.min); }},
-                    a);
-}
-
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
 }
 
-std::string plural(long long n, const std::string& one, const std::string& many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
+using models::plural;
 
 // ---- the graph ------------------------------------------------------------------------------
 
@@ -90,15 +100,11 @@ class Builder {
     for (std::size_t i = 0; i < t.components.size(); ++i) {
       const Component& c = t.components[i];
       std::string ptr = component_pointer(c.name);
-      auto link = [&](const std::string& target, const char* relation) {
+      auto link = [&](const std::string& target, const std::string& relation) {
         int to = index_of(t, target);
         if (to >= 0) edge(static_cast<int>(i), to, relation, ptr + "/" + relation);
       };
-      if (const auto* lb = std::get_if<config::LoadBalancerSpec>(&c.spec))
-        link(lb->upstream, "upstream");
-      if (const auto* pb = std::get_if<config::PgBouncerSpec>(&c.spec)) link(pb->server, "server");
-      if (const auto* wq = std::get_if<config::WorkerQueueSpec>(&c.spec))
-        link(wq->broker, "broker");
+      for (const auto& ref : references(c)) link(ref.name, ref.key);
     }
     int base = static_cast<int>(t.components.size());
     for (std::size_t i = 0; i < t.requests.size(); ++i)
@@ -153,25 +159,15 @@ class Builder {
 
 struct Needs {
   std::set<int> components;
-  std::map<int, std::set<std::string>> queries;  // postgres index -> query kinds sent to it
+  std::map<int, std::set<std::string>> queries;  // component -> query kinds sent to it
 };
 
-// `i` and what it cannot work without: a load balancer's upstream, a pooler's server, a queue's
-// broker.
+// `i` and what it cannot work without: everything its settings refer to (a load balancer's
+// upstream, a pooler's server, a queue's broker).
 void add_with_dependencies(const Topology& t, int i, Needs& n) {
   if (i < 0 || !n.components.insert(i).second) return;
-  const auto& spec = t.components[static_cast<std::size_t>(i)].spec;
-  if (const auto* lb = std::get_if<config::LoadBalancerSpec>(&spec))
-    add_with_dependencies(t, index_of(t, lb->upstream), n);
-  if (const auto* pb = std::get_if<config::PgBouncerSpec>(&spec))
-    add_with_dependencies(t, index_of(t, pb->server), n);
-  if (const auto* wq = std::get_if<config::WorkerQueueSpec>(&spec))
-    add_with_dependencies(t, index_of(t, wq->broker), n);
-}
-
-bool is_postgres(const Topology& t, int i) {
-  return i >= 0 && std::holds_alternative<config::PostgresSpec>(
-                       t.components[static_cast<std::size_t>(i)].spec);
+  for (const auto& ref : references(t.components[static_cast<std::size_t>(i)]))
+    add_with_dependencies(t, index_of(t, ref.name), n);
 }
 
 void walk(const Topology& t, const std::vector<Call>& cs, Needs& n, bool entry = false) {
@@ -179,18 +175,18 @@ void walk(const Topology& t, const std::vector<Call>& cs, Needs& n, bool entry =
     int to = index_of(t, c.to);
     if (to >= 0 && entry && c.enqueue.empty()) add_with_dependencies(t, front_of(t, to), n);
     if (to >= 0) {
-      const auto& spec = t.components[static_cast<std::size_t>(to)].spec;
-      const auto* wq = std::get_if<config::WorkerQueueSpec>(&spec);
-      if (!c.enqueue.empty() && wq) {
+      const Component& target = t.components[static_cast<std::size_t>(to)];
+      if (!c.enqueue.empty() && takes_jobs(t, to)) {
         // Enqueueing writes to the broker; the workers only matter to the job.
-        add_with_dependencies(t, index_of(t, wq->broker), n);
+        for (const auto& ref : references(target))
+          if (ref.needed_to_enqueue) add_with_dependencies(t, index_of(t, ref.name), n);
       } else {
         add_with_dependencies(t, to, n);
-        if (const auto* pb = std::get_if<config::PgBouncerSpec>(&spec)) {
-          int server = index_of(t, pb->server);
-          if (is_postgres(t, server)) n.queries[server].insert(c.query);
-        }
-        if (is_postgres(t, to)) n.queries[to].insert(c.query);
+        // Which queries each database gets, through a pooler or directly.
+        for (const auto& ref : references(target))
+          if (int server = index_of(t, ref.name); ref.forwards_queries && takes_queries(t, server))
+            n.queries[server].insert(c.query);
+        if (takes_queries(t, to)) n.queries[to].insert(c.query);
       }
     }
     walk(t, c.on_miss, n);
@@ -203,10 +199,7 @@ void collect_enqueues(const Topology& t, const std::vector<Call>& cs,
                       std::map<std::string, std::set<int>>& out) {
   for (const Call& c : cs) {
     int to = index_of(t, c.to);
-    if (!c.enqueue.empty() && to >= 0 &&
-        std::holds_alternative<config::WorkerQueueSpec>(
-            t.components[static_cast<std::size_t>(to)].spec))
-      out[c.enqueue].insert(to);
+    if (!c.enqueue.empty() && takes_jobs(t, to)) out[c.enqueue].insert(to);
     collect_enqueues(t, c.on_miss, out);
     collect_enqueues(t, c.calls, out);
     collect_enqueues(t, c.parallel, out);
@@ -215,90 +208,18 @@ void collect_enqueues(const Topology& t, const std::vector<Call>& cs,
 
 // ---- single points of failure -----------------------------------------------------------------
 
-struct Spof {
-  std::string note;  // why one failure takes it out: "1 instance", ...
-  std::string losing = "losing it";
-  bool primary_only = false;  // postgres with replicas and manual failover: only the primary
-};
+using models::Spof;
 
 std::optional<Spof> spof_of(const Component& c) {
-  return std::visit(
-      Overloaded{
-          [](const config::StationSpec&) -> std::optional<Spof> { return Spof{"1 instance"}; },
-          [](const config::LoadBalancerSpec& s) -> std::optional<Spof> {
-            if (s.instances <= 1) return Spof{"1 instance"};
-            return std::nullopt;
-          },
-          [](const config::AppSpec& s) -> std::optional<Spof> {
-            if (s.replicas <= 1) return Spof{"1 instance"};
-            if (autoscale_floor(s.autoscale, s.replicas) <= 1)
-              return Spof{"the autoscaler may scale it down to 1 replica"};
-            return std::nullopt;
-          },
-          [](const config::PgBouncerSpec& s) -> std::optional<Spof> {
-            if (s.instances <= 1) return Spof{"1 instance"};
-            return std::nullopt;
-          },
-          [](const config::PostgresSpec& s) -> std::optional<Spof> {
-            if (s.read_replicas <= 0) return Spof{"1 instance"};
-            if (s.failover.manager == "manual")
-              return Spof{"one primary, failover is manual", "losing the primary", true};
-            return std::nullopt;
-          },
-          [](const config::RedisSpec& s) -> std::optional<Spof> {
-            if (s.mode == "cluster") {
-              if (s.replicas > 0) return std::nullopt;
-              if (s.masters <= 1) return Spof{"1 instance"};
-              return Spof{std::to_string(s.masters) +
-                              " masters without replicas: each holds the only copy of its slots",
-                          "losing any master"};
-            }
-            if (s.replicas <= 0) return Spof{"1 instance"};
-            if (s.mode == "sentinel") {
-              if (s.sentinels < s.quorum)
-                return Spof{plural(s.sentinels, "sentinel", "sentinels") + " cannot reach quorum " +
-                                std::to_string(s.quorum) + ": no automatic failover",
-                            "losing the master"};
-              return std::nullopt;
-            }
-            return Spof{"standalone: its replicas are never promoted automatically",
-                        "losing the master"};
-          },
-          [](const config::QdrantSpec& s) -> std::optional<Spof> {
-            if (s.nodes <= 1) return Spof{"1 instance"};
-            if (s.replication_factor <= 1)
-              return Spof{std::to_string(s.nodes) +
-                              " nodes, replication_factor 1: each node holds the only copy of its "
-                              "shards",
-                          "losing any node"};
-            return std::nullopt;
-          },
-          [](const config::WorkerQueueSpec& s) -> std::optional<Spof> {
-            if (s.workers <= 1) return Spof{"1 worker"};
-            if (autoscale_floor(s.autoscale, s.workers) <= 1)
-              return Spof{"the autoscaler may scale it down to 1 worker"};
-            return std::nullopt;
-          },
-      },
-      c.spec);
+  const models::Kind* kind = models::find(c.kind);
+  if (!kind || !c.params || !kind->spof) return std::nullopt;
+  return kind->spof(c);
 }
 
 long long instance_count(const Component& c) {
-  return std::visit(
-      Overloaded{
-          [](const config::StationSpec&) -> long long { return 1; },
-          [](const config::LoadBalancerSpec& s) -> long long { return s.instances; },
-          [](const config::AppSpec& s) -> long long { return s.replicas; },
-          [](const config::PgBouncerSpec& s) -> long long { return s.instances; },
-          [](const config::PostgresSpec& s) -> long long { return 1LL + s.read_replicas; },
-          [](const config::RedisSpec& s) -> long long {
-            long long masters = s.mode == "cluster" ? s.masters : 1;
-            return masters * (1LL + s.replicas);
-          },
-          [](const config::QdrantSpec& s) -> long long { return s.nodes; },
-          [](const config::WorkerQueueSpec& s) -> long long { return s.workers; },
-      },
-      c.spec);
+  const models::Kind* kind = models::find(c.kind);
+  if (!kind || !c.params || !kind->instances) return 1;
+  return kind->instances(c);
 }
 
 // ---- everything computed once -----------------------------------------------------------------
@@ -386,17 +307,12 @@ struct Model {
   // Roots that fail when `spof` strikes component i.
   std::vector<std::size_t> broken_by(int i, const Spof& spof) const {
     std::vector<std::size_t> out;
-    const auto* pg =
-        std::get_if<config::PostgresSpec>(&t.components[static_cast<std::size_t>(i)].spec);
     for (std::size_t k = 0; k < needs.size(); ++k) {
       if (!needs[k].components.count(i)) continue;
-      if (spof.primary_only && pg) {
+      if (spof.breaks) {
         auto q = needs[k].queries.find(i);
         if (q == needs[k].queries.end()) continue;  // only needed by something else: not routed
-        bool primary = false;
-        for (const auto& kind : q->second)
-          if (kind != "read" || pg->reads == "primary") primary = true;
-        if (!primary) continue;
+        if (!spof.breaks(q->second)) continue;
       }
       out.push_back(k);
     }
@@ -425,8 +341,8 @@ struct Model {
 
   // A shortest cycle through `start` that stays within vertices for which `inside` holds.
   template <class Inside>
-  std::vector<Edge> cycle_through(Vertex start, Inside inside) const {
-    std::vector<std::optional<Edge>> via(boost::num_vertices(g));
+  std::vector<GraphEdge> cycle_through(Vertex start, Inside inside) const {
+    std::vector<std::optional<GraphEdge>> via(boost::num_vertices(g));
     std::vector<bool> seen(boost::num_vertices(g), false);
     std::deque<Vertex> todo{start};
     seen[start] = true;
@@ -437,7 +353,7 @@ struct Model {
         Vertex w = boost::target(*e, g);
         if (!inside(w)) continue;
         if (w == start) {
-          std::vector<Edge> path{*e};
+          std::vector<GraphEdge> path{*e};
           for (Vertex u = v; u != start; u = boost::source(*via[u], g)) path.push_back(*via[u]);
           std::reverse(path.begin(), path.end());
           return path;
@@ -452,9 +368,9 @@ struct Model {
     return {};
   }
 
-  std::string cycle_text(const std::vector<Edge>& path) const {
+  std::string cycle_text(const std::vector<GraphEdge>& path) const {
     std::string s = vertex_name(boost::source(path.front(), g));
-    for (const Edge& e : path) s += " -> " + vertex_name(boost::target(e, g));
+    for (const GraphEdge& e : path) s += " -> " + vertex_name(boost::target(e, g));
     return s;
   }
 
@@ -473,7 +389,7 @@ struct Model {
     for (std::size_t v = 0; v < n; ++v) {
       if (done.count(comp[v])) continue;
       auto inside = [&](Vertex w) { return w < n && comp[w] == comp[v]; };
-      std::vector<Edge> path = cycle_through(v, inside);
+      std::vector<GraphEdge> path = cycle_through(v, inside);
       if (path.empty()) continue;  // a lone vertex without a self-call
       done.insert(comp[v]);
       std::string ptr = g[path.back()].pointer;
@@ -488,7 +404,7 @@ struct Model {
     for (std::size_t k = 0; k < j; ++k) {
       Vertex v = n + r + k;
       if (jobs_done.count(all[v])) continue;
-      std::vector<Edge> path = cycle_through(v, [&](Vertex w) { return all[w] == all[v]; });
+      std::vector<GraphEdge> path = cycle_through(v, [&](Vertex w) { return all[w] == all[v]; });
       if (path.empty()) continue;
       jobs_done.insert(all[v]);
       out.push_back(
@@ -566,8 +482,13 @@ std::string format_number(double x) {
 
 }  // namespace
 
-Graph build_graph(const Topology& t) {
-  return Builder(t).take();
+DependencyGraph build_graph(const Topology& t) {
+  Graph g = Builder(t).take();
+  DependencyGraph out;
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) out.nodes.push_back(g[v]);
+  for (auto [e, end] = boost::edges(g); e != end; ++e)
+    out.edges.push_back({boost::source(*e, g), boost::target(*e, g), g[*e]});
+  return out;
 }
 
 std::string spof_note(const Component& c) {
@@ -578,11 +499,9 @@ std::string spof_note(const Component& c) {
 std::string instance_summary(const Component& c) {
   std::string kind = c.kind.empty() ? "component" : c.kind;
   std::string s = kind + " x " + std::to_string(instance_count(c));
-  if (const auto* st = std::get_if<config::StationSpec>(&c.spec))
-    s += " (" + plural(st->servers, "server", "servers") + ")";
-  if (const auto* pg = std::get_if<config::PostgresSpec>(&c.spec); pg && pg->read_replicas > 0)
-    s += " (primary + " + plural(pg->read_replicas, "replica", "replicas") + ")";
-  if (const auto* rd = std::get_if<config::RedisSpec>(&c.spec)) s += " (" + rd->mode + ")";
+  const models::Kind* k = models::find(c.kind);
+  std::string detail = k && c.params && k->detail ? k->detail(c) : "";
+  if (!detail.empty()) s += " (" + detail + ")";
   return s;
 }
 

@@ -19,7 +19,6 @@
 // call or reference to an unknown component is ignored.
 #pragma once
 
-#include <boost/graph/adjacency_list.hpp>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,11 +40,18 @@ struct Relation {
   std::string pointer;   // JSON pointer of the call or field that made the edge
 };
 
-using Graph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node, Relation>;
+struct Edge {
+  std::size_t from, to;  // vertex indices
+  Relation relation;
+};
 
-// Vertex i < components.size() is components[i]; then requests, then jobs, in file order.
-Graph build_graph(const config::Topology& t);
+// The graph as plain data (analysis/graph.cpp analyses it with Boost.Graph).
+struct DependencyGraph {
+  std::vector<Node> nodes;  // components[i] is nodes[i]; then requests, then jobs, in file order
+  std::vector<Edge> edges;  // in the order they were made
+};
+
+DependencyGraph build_graph(const config::Topology& t);
 
 struct Finding {
   std::string severity;  // "error" | "warning"

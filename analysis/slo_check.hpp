@@ -10,7 +10,7 @@
 
 #include "config/slo.hpp"
 #include "config/topology.hpp"
-#include "sim/replications.hpp"
+#include "sim/summary.hpp"
 
 namespace capsim::analysis {
 

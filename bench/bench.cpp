@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/load.hpp"
+#include "models/registry.hpp"
 #include "plan/planner.hpp"
 #include "sim/simulation.hpp"
 namespace core = capsim::core;
@@ -32,7 +33,7 @@ config::Topology tandem() {
     config::Component c;
     c.name = name;
     c.kind = "station";
-    config::StationSpec s;
+    capsim::models::StationParams s;
     s.servers = servers;
     s.service = core::Distribution::exponential(mean);
     c.spec = s;
@@ -85,12 +86,12 @@ int main(int argc, char** argv) {
   } else if (which == "voiceassist") {
     auto catalog = config::load_catalog(std::string(CAPSIM_SOURCE_DIR) +
                                         "/experiments/catalog-aws-us-east-1.json");
-    auto topology = config::load_topology(
+    auto topology = capsim::models::load_topology(
         std::string(CAPSIM_SOURCE_DIR) + "/topologies/voiceassist.json", &catalog);
     // 500 rps needs ~9 cores of app CPU: run the runbook's maximum of 10 replicas so the system
     // holds the load (3 replicas saturate, which would measure an overload instead).
     for (auto& c : topology.components)
-      if (auto* app = std::get_if<config::AppSpec>(&c.spec)) app->replicas = 10;
+      if (auto* app = std::get_if<capsim::models::AppParams>(&c.spec)) app->replicas = 10;
     sim::LoadSpec load;
     load.rps = 500;
     sim::RunSpec run;
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
     // the 2-core machine. Simulations fan out over all cores.
     std::string root = CAPSIM_SOURCE_DIR;
     auto catalog = config::load_catalog(root + "/experiments/catalog-aws-us-east-1.json");
-    auto topology = config::load_topology(root + "/topologies/voiceassist.json", &catalog);
+    auto topology = capsim::models::load_topology(root + "/topologies/voiceassist.json", &catalog);
     auto traffic = config::load_traffic(root + "/experiments/voiceassist-growth.json");
     auto slo = config::load_slo(root + "/experiments/slo-default.json");
     plan::PlanOptions options;

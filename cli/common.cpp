@@ -5,9 +5,10 @@
 
 #include "analysis/graph.hpp"
 #include "cli/commands.hpp"
-#include "core/diagnostics.hpp"
 #include "config/load.hpp"
+#include "core/diagnostics.hpp"
 #include "core/units.hpp"
+#include "models/registry.hpp"
 
 namespace capsim::cli {
 
@@ -20,7 +21,7 @@ void print_problems(const std::exception& e) {
 }
 
 config::Topology load_checked_topology(const std::string& path, const config::Catalog* catalog) {
-  config::Topology t = config::load_topology(path, catalog);
+  config::Topology t = models::load_topology(path, catalog);
   core::Diagnostics errors;
   for (const auto& f : analysis::analyse(t))
     if (f.severity == "error") errors.add(path, f.pointer, f.message);

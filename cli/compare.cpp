@@ -10,6 +10,7 @@
 #include "config/load.hpp"
 #include "core/units.hpp"
 #include "output/plan_report.hpp"
+#include "runs/fork.hpp"
 
 namespace capsim::cli {
 
@@ -40,7 +41,7 @@ int compare(const CompareOptions& o, const Common& common) {
   plan::CompareOptions options;
   if (!o.at.empty()) options.at = period_option(o.at, traffic);
   options.replications = o.replications;
-  options.processes = o.processes;
+  options.execute = runs::fork_executor(o.processes);
   options.seed = o.seed;
   options.drills = !o.no_drills;
   bool show_progress = !common.quiet && isatty(STDERR_FILENO);

@@ -8,19 +8,26 @@
 #include <optional>
 
 #include "cli/commands.hpp"
-#include "cli/mpi.hpp"
 #include "config/load.hpp"
 #include "output/html_report.hpp"
 #include "output/plan_report.hpp"
 #include "output/report.hpp"
 #include "plan/planner.hpp"
+#include "runs/fork.hpp"
+#include "runs/mpi.hpp"
 
 namespace capsim::cli {
 
 int plan(const PlanCommandOptions& o, const Common& common) {
   // --mpi: first, so that only rank 0 reports bad inputs (every rank reads the same ones).
-  std::optional<MpiSession> mpi;
-  if (o.mpi) mpi.emplace();
+  std::optional<runs::MpiSession> mpi;
+  if (o.mpi) {
+    if (!runs::MpiSession::available())
+      throw UsageError(
+          "--mpi: capsim was built without MPI (install libopenmpi-dev and openmpi-bin, e.g. with "
+          "scripts/install-deps.sh, then configure and build again)");
+    mpi.emplace();
+  }
   const bool lead = !mpi || mpi->lead();  // the one that prints and writes
   std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
   if (catalog_path.empty())
@@ -44,7 +51,7 @@ int plan(const PlanCommandOptions& o, const Common& common) {
   plan::PlanOptions options;
   options.horizon = o.horizon;
   options.replications = o.replications;
-  options.processes = o.processes;
+  options.execute = mpi ? mpi->executor(o.processes) : runs::fork_executor(o.processes);
   options.seed = o.seed;
   options.drills = !o.no_drills;
   bool show_progress = lead && !common.quiet && isatty(STDERR_FILENO);

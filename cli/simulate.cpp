@@ -13,10 +13,13 @@
 #include "cli/commands.hpp"
 #include "config/load.hpp"
 #include "core/units.hpp"
+#include "models/blueprint.hpp"
+#include "models/registry.hpp"
 #include "output/drill_report.hpp"
 #include "output/html_report.hpp"
 #include "output/report.hpp"
-#include "sim/replications.hpp"
+#include "runs/replications.hpp"
+#include "sim/summary.hpp"
 
 namespace capsim::cli {
 namespace {
@@ -43,9 +46,9 @@ int simulate(const SimulateOptions& o, const Common& common) {
   config::Topology topology = load_checked_topology(o.topology, catalog ? &*catalog : nullptr);
   std::optional<config::Scenario> scenario;
   if (!o.scenario.empty()) {
-    scenario = config::load_scenario(o.scenario);
+    scenario = models::load_scenario(o.scenario);
     config::ReadContext ctx{o.scenario, {}};
-    config::check_scenario_against(*scenario, topology, ctx);
+    config::check_scenario_against(*scenario, topology, models::syntax(), ctx);
     if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   } else if (o.drill) {
     throw UsageError("drill: no scenario given (expected --scenario FILE)");
@@ -68,7 +71,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
     config::Traffic traffic = config::load_traffic(o.traffic);
     int month = traffic.start_month;
     if (!o.at.empty()) month = period_option(o.at, traffic);
-    load.arrival = traffic.arrival;
+    load.arrival = models::arrivals(traffic.arrival);
     if (o.profile == "day") {
       // The busiest weekday of the month, hour by hour (one-off events are left out).
       load.rps =
@@ -95,6 +98,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
   info.arrival = load.arrival.process;
 
   sim::RunSpec run;
+  sim::Scenario played;  // the scenario as the engine plays it
   run.duration = duration_option(
       "--duration", o.duration_given || o.profile != "day" ? o.duration : "24h", false);
   run.warmup = duration_option("--warmup", o.warmup, true);
@@ -109,11 +113,12 @@ int simulate(const SimulateOptions& o, const Common& common) {
       throw UsageError("--duration: the drill ends before its first action at " +
                        std::to_string(scenario->actions.front().at) + " s");
     if (!o.sample_interval_given) run.sample_interval = 1;
-    run.drill.scenario = &*scenario;
+    played = models::scenario(*scenario);
+    run.drill.scenario = &played;
     run.drill.rule = analysis::recovery_rule(*slo, topology);
   }
   run.seed = o.seed;
-  sim::ReplicationPlan plan;
+  runs::ReplicationPlan plan;
   plan.replications = o.replications;
   plan.processes = o.processes;
   if (!o.ci.empty()) {
@@ -132,7 +137,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
         std::cerr << ", ETA " << static_cast<int>(elapsed / done * (planned - done) + 0.5) << " s";
       std::cerr << std::flush;
     };
-  sim::RunSummary summary = sim::run_replications(topology, load, run, plan);
+  sim::RunSummary summary = runs::run_replications(*models::blueprint(topology), load, run, plan);
   if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
   std::optional<output::DrillInfo> drill;
   if (scenario) {

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "config/load.hpp"
 #include "core/units.hpp"
+#include "models/registry.hpp"
 
 namespace capsim::cli {
 
@@ -35,7 +36,7 @@ int validate(const ValidateOptions& o, const Common& common) {
     config::FileKind kind = config::detect_kind(*json);
     switch (kind) {
       case config::FileKind::Topology: {
-        config::Topology t = config::read_topology(*json, ctx);
+        config::Topology t = config::read_topology(*json, models::syntax(), ctx);
         if (catalog && ctx.diagnostics.ok()) config::resolve_instances(t, *catalog, ctx);
         if (ctx.diagnostics.ok()) {
           for (const auto& f : analysis::analyse(t)) {
@@ -62,7 +63,7 @@ int validate(const ValidateOptions& o, const Common& common) {
         break;
       }
       case config::FileKind::Scenario: {
-        config::Scenario s = config::read_scenario(*json, ctx);
+        config::Scenario s = config::read_scenario(*json, models::syntax(), ctx);
         if (ctx.diagnostics.ok()) {
           summaries.push_back(file + ": ok (scenario, " + std::to_string(s.actions.size()) +
                               " actions)");
@@ -102,7 +103,7 @@ int validate(const ValidateOptions& o, const Common& common) {
   if (topologies.size() == 1) {
     for (const auto& s : scenarios) {
       config::ReadContext ctx{s.file, {}};
-      config::check_scenario_against(s, topologies.front(), ctx);
+      config::check_scenario_against(s, topologies.front(), models::syntax(), ctx);
       errors.append(ctx.diagnostics);
     }
     for (const auto& s : slos) {

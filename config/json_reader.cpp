@@ -72,6 +72,10 @@ void ObjectReader::allow(std::initializer_list<const char*> keys) {
   for (const char* k : keys) known_.insert(k);
 }
 
+void ObjectReader::allow(const std::vector<std::string>& keys) {
+  known_.insert(keys.begin(), keys.end());
+}
+
 bool ObjectReader::has(const std::string& key) {
   known_.insert(key);
   return object_ && object_->contains(key);

@@ -51,6 +51,7 @@ class ObjectReader {
   void missing(const std::string& key, const std::string& expected) const;
   // Keys this object may hold beyond the ones asked for (for kind-dependent objects).
   void allow(std::initializer_list<const char*> keys);
+  void allow(const std::vector<std::string>& keys);
 
   std::optional<std::string> string(const std::string& key, bool required = false);
   std::string string_or(const std::string& key, std::string fallback);

@@ -91,9 +91,9 @@ void check_slo_against(const Slo& s, const Topology& t, ReadContext& ctx) {
   }
 }
 
-Topology load_topology(const std::string& path, const Catalog* catalog) {
+Topology load_topology(const std::string& path, const KindTable& kinds, const Catalog* catalog) {
   return load_with<Topology>(path, [&](const Json& j, ReadContext& ctx) {
-    Topology t = read_topology(j, ctx);
+    Topology t = read_topology(j, kinds, ctx);
     if (catalog) resolve_instances(t, *catalog, ctx);
     return t;
   });
@@ -102,8 +102,9 @@ Topology load_topology(const std::string& path, const Catalog* catalog) {
 Traffic load_traffic(const std::string& path) {
   return load_with<Traffic>(path, read_traffic);
 }
-Scenario load_scenario(const std::string& path) {
-  return load_with<Scenario>(path, read_scenario);
+Scenario load_scenario(const std::string& path, const KindTable& kinds) {
+  return load_with<Scenario>(
+      path, [&](const Json& j, ReadContext& ctx) { return read_scenario(j, kinds, ctx); });
 }
 Catalog load_catalog(const std::string& path) {
   return load_with<Catalog>(path, read_catalog);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "config/kinds.hpp"
 #include "config/load.hpp"
 
 namespace capsim::config {
@@ -16,7 +17,6 @@ namespace {
 
 const std::vector<std::string> kActions = {"kill",      "restore", "slow",
                                            "partition", "heal",    "traffic"};
-const std::vector<std::string> kRoles = {"primary", "replica", "master", "node", "sentinel"};
 constexpr const char* kTargetForms =
     "\"name\", \"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\"";
 
@@ -35,7 +35,8 @@ bool is_name(const std::string& s) {
 }
 
 // Parses `text` into the action's component/role/index/zone; returns an error message or "".
-std::string parse_target(const std::string& text, ScenarioAction& a) {
+std::string parse_target(const std::string& text, const std::vector<std::string>& roles,
+                         ScenarioAction& a) {
   const std::string bad =
       in_quotes(text) + " is not a target (expected " + kTargetForms + ", e.g. \"pg.primary\")";
   if (text.rfind("zone:", 0) == 0) {
@@ -64,11 +65,11 @@ std::string parse_target(const std::string& text, ScenarioAction& a) {
     if (!is_name(role)) return bad;
   }
   if (!is_name(rest)) return bad;
-  if (!role.empty() && std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end()) {
-    std::string hint = core::closest_match(role, kRoles);
+  if (!role.empty() && std::find(roles.begin(), roles.end(), role) == roles.end()) {
+    std::string hint = core::closest_match(role, roles);
     return "unknown role " + in_quotes(role) + " in " + in_quotes(text) +
            (hint.empty() ? " (expected " : " (did you mean " + in_quotes(hint) + "?; expected ") +
-           "one of " + list_of(kRoles) + ")";
+           "one of " + list_of(roles) + ")";
   }
   a.component = rest;
   a.role = role;
@@ -77,7 +78,8 @@ std::string parse_target(const std::string& text, ScenarioAction& a) {
 }
 
 // Returns whether "at" was read.
-bool read_action(const Json& j, const std::string& ptr, ScenarioAction& a, ReadContext& ctx) {
+bool read_action(const Json& j, const std::string& ptr, const std::vector<std::string>& roles,
+                 ScenarioAction& a, ReadContext& ctx) {
   a.pointer = ptr;
   ObjectReader r(j, ptr, ctx);
   if (!r.valid()) return false;
@@ -98,7 +100,7 @@ bool read_action(const Json& j, const std::string& ptr, ScenarioAction& a, ReadC
     r.missing("target", std::string("an instance, role or zone: ") + kTargetForms);
   } else if (target) {
     a.target = *target;
-    std::string error = parse_target(*target, a);
+    std::string error = parse_target(*target, roles, a);
     if (!error.empty()) r.problem("target", error);
   }
   bool wants_factor = *action == "slow" || is_traffic;
@@ -128,77 +130,9 @@ bool read_action(const Json& j, const std::string& ptr, ScenarioAction& a, ReadC
   return at.has_value();
 }
 
-// How many instances `name[i]` / `name.role[i]` may address, or why the form does not fit the
-// component's kind. Counts use the most an autoscaler may start.
-struct Addressable {
-  int count = 0;
-  std::string invalid;  // non-empty: why this role (or lack of one) does not fit the kind
-};
-
-int scaled_max(int fixed, const Autoscale& a) {
-  int m = fixed;
-  if (const auto* h = std::get_if<HpaPolicy>(&a)) m = std::max(m, h->max);
-  if (const auto* s = std::get_if<StepPolicy>(&a)) m = std::max(m, s->max);
-  if (const auto* q = std::get_if<QueueDepthPolicy>(&a)) m = std::max(m, q->max);
-  return m;
-}
-
-Addressable addressable(const Component& c, const std::string& role, bool indexed) {
-  const std::string& n = c.name;
-  auto no_roles = [&]() {
-    return Addressable{0, in_quotes(n) + " is " + (c.kind == "app" ? "an " : "a ") + c.kind +
-                              ", which has no roles (expected " + in_quotes(n) + " or " +
-                              in_quotes(n + "[i]") + ")"};
-  };
-  auto wrong_role = [&](const std::vector<std::string>& roles) {
-    std::string forms;
-    for (const auto& r : roles) forms += (forms.empty() ? "" : " or ") + in_quotes(n + "." + r);
-    return Addressable{0, "role " + in_quotes(role) + " does not exist on " + in_quotes(n) +
-                              ", a " + c.kind + " (expected " + forms + ")"};
-  };
-  if (const auto* s = std::get_if<AppSpec>(&c.spec))
-    return role.empty() ? Addressable{scaled_max(s->replicas, s->autoscale), ""} : no_roles();
-  if (const auto* s = std::get_if<WorkerQueueSpec>(&c.spec))
-    return role.empty() ? Addressable{scaled_max(s->workers, s->autoscale), ""} : no_roles();
-  if (const auto* s = std::get_if<LoadBalancerSpec>(&c.spec))
-    return role.empty() ? Addressable{s->instances, ""} : no_roles();
-  if (const auto* s = std::get_if<PgBouncerSpec>(&c.spec))
-    return role.empty() ? Addressable{s->instances, ""} : no_roles();
-  if (const auto* s = std::get_if<StationSpec>(&c.spec))
-    return role.empty() ? Addressable{s->servers, ""} : no_roles();
-  if (const auto* s = std::get_if<QdrantSpec>(&c.spec)) {
-    if (role.empty() || role == "node") return {s->nodes, ""};
-    return wrong_role({"node"});
-  }
-  if (const auto* s = std::get_if<PostgresSpec>(&c.spec)) {
-    if (role == "primary") return {1, ""};
-    if (role == "replica") return {s->read_replicas, ""};
-    if (role.empty() && indexed)
-      return {0, in_quotes(n + "[i]") +
-                     " is ambiguous for a postgres, whose instances change roles (expected " +
-                     in_quotes(n + ".primary") + " or " + in_quotes(n + ".replica[i]") + ")"};
-    if (role.empty()) return {1, ""};
-    return wrong_role({"primary", "replica"});
-  }
-  if (const auto* s = std::get_if<RedisSpec>(&c.spec)) {
-    std::vector<std::string> roles = {"master", "replica"};
-    if (s->mode == "sentinel") roles.push_back("sentinel");
-    if (role == "master") return {s->masters, ""};
-    if (role == "replica") return {s->masters * s->replicas, ""};
-    if (role == "sentinel" && s->mode == "sentinel") return {s->sentinels, ""};
-    if (role.empty() && indexed)
-      return {0, in_quotes(n + "[i]") +
-                     " is ambiguous for a redis, whose instances change roles (expected " +
-                     in_quotes(n + ".master[i]") + " or " + in_quotes(n + ".replica[i]") + ")"};
-    if (role.empty()) return {1, ""};
-    return wrong_role(roles);
-  }
-  return {1, ""};
-}
-
 }  // namespace
 
-Scenario read_scenario(const Json& j, ReadContext& ctx) {
+Scenario read_scenario(const Json& j, const KindTable& kinds, ReadContext& ctx) {
   Scenario s;
   s.file = ctx.file;
   ObjectReader r(j, "", ctx);
@@ -213,12 +147,13 @@ Scenario read_scenario(const Json& j, ReadContext& ctx) {
   }
   if (!expect_array(*actions, "/actions", ctx, "an array of timed actions")) return s;
   if (actions->empty()) ctx.problem("/actions", "is empty (expected at least one action)");
+  const std::vector<std::string> roles = all_roles(kinds);
   std::optional<double> previous;  // the last readable "at", and how it was written
   std::string previous_text;
   for (std::size_t i = 0; i < actions->size(); ++i) {
     const Json& aj = (*actions)[i];
     ScenarioAction a;
-    if (read_action(aj, child_pointer("/actions", i), a, ctx)) {
+    if (read_action(aj, child_pointer("/actions", i), roles, a, ctx)) {
       std::string at_text = aj.at("at").get<std::string>();
       if (previous && a.at < *previous)
         ctx.problem(a.pointer + "/at", in_quotes(at_text) + " comes before the previous action's " +
@@ -237,7 +172,8 @@ Scenario read_scenario(const Json& j, ReadContext& ctx) {
   return s;
 }
 
-void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& ctx) {
+void check_scenario_against(const Scenario& s, const Topology& t, const KindTable& kinds,
+                            ReadContext& ctx) {
   std::vector<std::string> names;
   for (const auto& c : t.components) names.push_back(c.name);
   const std::string in_file = t.file.empty() ? "" : " in " + t.file;
@@ -259,8 +195,10 @@ void check_scenario_against(const Scenario& s, const Topology& t, ReadContext& c
                            (hint.empty() ? "" : " (did you mean " + in_quotes(hint) + "?)"));
       continue;
     }
-    if (c->kind.empty()) continue;  // the topology's own problem, reported when it was read
-    Addressable ad = addressable(*c, a.role, a.index.has_value());
+    const KindSyntax* kind = find_kind(kinds, c->kind);
+    // An unreadable kind is the topology's own problem, reported when it was read.
+    if (!kind || !c->params || !kind->address) continue;
+    Address ad = kind->address(*c, a.role, a.index.has_value());
     if (!ad.invalid.empty()) {
       ctx.problem(ptr, ad.invalid);
       continue;

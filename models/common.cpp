@@ -9,4 +9,8 @@ std::string fmt_seconds(double seconds) {
   return fmt::format("{:.3g} s", seconds);
 }
 
+std::string plural(long long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace capsim::models

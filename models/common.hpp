@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/topology.hpp"
+#include "sim/blueprint.hpp"
 #include "sim/component.hpp"
 #include "sim/engine.hpp"
 #include "sim/flow.hpp"
@@ -19,14 +20,7 @@ inline constexpr const char* kDatabaseDown = "database down";
 // "15 s", "500 ms": durations in timeline details.
 std::string fmt_seconds(double seconds);
 
-// One factory per kind; models/registry.cpp puts them in the kind table.
-std::unique_ptr<sim::Component> make_station(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_load_balancer(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_app(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_pgbouncer(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_postgres(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_redis(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_qdrant(const config::Component&, sim::ModelContext&);
-std::unique_ptr<sim::Component> make_worker_queue(const config::Component&, sim::ModelContext&);
+// "1 server", "3 servers".
+std::string plural(long long n, const std::string& one, const std::string& many);
 
 }  // namespace capsim::models

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "analysis/slo_check.hpp"
-#include "sim/replications.hpp"
+#include "sim/summary.hpp"
 
 namespace capsim::output {
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "analysis/slo_check.hpp"
+#include "models/blueprint.hpp"
+#include "models/registry.hpp"
 
 namespace capsim::plan {
 
@@ -38,19 +40,11 @@ std::optional<Scenario> loss_scenario(const Component& c, double fault_at, doubl
   a.at = fault_at;
   a.action = "kill";
   a.component = c.name;
-  if (c.kind == "postgres") {
-    a.role = "primary";
-  } else if (c.kind == "redis") {
-    a.role = "master";
-  } else if (c.kind == "qdrant") {
-    a.role = "node";
-    a.index = 0;
-  } else if (c.kind == "load_balancer" || c.kind == "pgbouncer" || c.kind == "app" ||
-             c.kind == "worker_queue") {
-    a.index = 0;
-  } else {
-    return std::nullopt;
-  }
+  const auto& loss = models::kind_of(c).loss;
+  auto target = loss.target ? loss.target(c) : std::nullopt;
+  if (!target) return std::nullopt;
+  a.role = target->role;
+  a.index = target->index;
   a.target = c.name + (a.role.empty() ? "" : "." + a.role) + (a.index ? "[0]" : "");
   Scenario s;
   s.name = "lose " + a.target;
@@ -61,7 +55,7 @@ std::optional<Scenario> loss_scenario(const Component& c, double fault_at, doubl
 
 std::vector<LossDrill> run_loss_drills(const Topology& t, const std::vector<std::size_t>& tiers,
                                        const sim::LoadSpec& load, const sim::RunSpec& base,
-                                       const Slo& slo, int processes) {
+                                       const Slo& slo, const sim::Executor& execute) {
   // The fault comes 10 s into the measured window; the drill lasts the allowed recovery and 15 s
   // more, so that "recovered in time" is decided inside it.
   const double fault_at = 10;
@@ -73,19 +67,22 @@ std::vector<LossDrill> run_loss_drills(const Topology& t, const std::vector<std:
       scenarios.push_back(*s);
       tier_of.push_back(i);
     }
+  std::vector<sim::Scenario> played;
+  for (const auto& s : scenarios) played.push_back(models::scenario(s));
+  auto system = models::blueprint(t);
   sim::RunSpec run = base;
   run.warmup = std::min(base.warmup, 10.0);
   run.duration = duration;
   run.sample_interval = 1;
   run.timeseries = false;
   std::vector<sim::BatchRun> batch;
-  for (const auto& s : scenarios) {
-    sim::BatchRun b{&t, load, run, 1};
+  for (const auto& s : played) {
+    sim::BatchRun b{system, load, run, 1};
     b.run.drill.scenario = &s;
     b.run.drill.rule = analysis::recovery_rule(slo, t);
     batch.push_back(b);
   }
-  auto summaries = sim::run_batch(batch, processes);
+  auto summaries = sim::run_batch(batch, execute);
   std::vector<LossDrill> out;
   for (std::size_t d = 0; d < summaries.size(); ++d) {
     const auto& drill = *summaries[d].drill;

@@ -10,7 +10,7 @@
 #include "config/scenario.hpp"
 #include "config/slo.hpp"
 #include "config/topology.hpp"
-#include "sim/replications.hpp"
+#include "sim/batch.hpp"
 
 namespace capsim::plan {
 
@@ -34,16 +34,16 @@ RunFigures run_figures(const sim::RunSummary& s);
 // intervals of a p95 are a few percent wide at that size), warmed up for ~30k requests.
 sim::RunSpec confirmation_run(double rps, std::uint64_t seed);
 
-// The scenario that kills one instance of a component, its primary or master if it has roles;
-// nullopt for kinds with nothing to lose one of (stations).
+// The scenario that kills one instance of a component, or the one in the role its kind names
+// (the primary, the master); nullopt for kinds with nothing to lose one of (stations).
 std::optional<config::Scenario> loss_scenario(const config::Component& c, double fault_at,
                                               double duration);
 
 // Runs the loss drill of each tier in `tiers` (those with a loss scenario) at `load`, all at once
-// over `processes` processes, one replication each.
+// through `execute`, one replication each.
 std::vector<LossDrill> run_loss_drills(const config::Topology& t,
                                        const std::vector<std::size_t>& tiers,
                                        const sim::LoadSpec& load, const sim::RunSpec& base,
-                                       const config::Slo& slo, int processes);
+                                       const config::Slo& slo, const sim::Executor& execute);
 
 }  // namespace capsim::plan

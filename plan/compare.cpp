@@ -4,6 +4,7 @@
 
 #include "analysis/slo_check.hpp"
 #include "core/units.hpp"
+#include "models/blueprint.hpp"
 #include "plan/space.hpp"
 
 namespace capsim::plan {
@@ -23,12 +24,13 @@ std::vector<ComparePeriod> compare(const std::vector<Topology>& topologies, cons
       options.progress(fmt::format("{}: {:.0f} rps", core::format_month(month), period.peak_rps));
     sim::LoadSpec load;
     load.rps = period.peak_rps;
-    load.arrival = traffic.arrival;
+    load.arrival = models::arrivals(traffic.arrival);
     sim::RunSpec run = confirmation_run(load.rps, options.seed);
     // Every topology's confirming run at once, over all cores.
     std::vector<sim::BatchRun> batch;
-    for (const auto& t : topologies) batch.push_back({&t, load, run, options.replications});
-    auto summaries = sim::run_batch(batch, options.processes);
+    for (const auto& t : topologies)
+      batch.push_back({models::blueprint(t), load, run, options.replications});
+    auto summaries = sim::run_batch(batch, options.execute);
     for (std::size_t k = 0; k < topologies.size(); ++k) {
       const Topology& t = topologies[k];
       const sim::RunSummary& s = summaries[k];
@@ -50,7 +52,7 @@ std::vector<ComparePeriod> compare(const std::vector<Topology>& topologies, cons
       if (options.drills) {
         std::vector<std::size_t> tiers;
         for (std::size_t i = 0; i < t.components.size(); ++i) tiers.push_back(i);
-        e.drills = run_loss_drills(t, tiers, load, run, slo, options.processes);
+        e.drills = run_loss_drills(t, tiers, load, run, slo, options.execute);
         for (const auto& d : e.drills) e.survives = e.survives && d.pass;
       }
       period.entries.push_back(std::move(e));

@@ -36,7 +36,8 @@ struct ComparePeriod {
 
 struct CompareOptions {
   std::optional<int> at;  // one period; else every period of the traffic
-  int replications = 2, processes = 0;
+  int replications = 2;
+  sim::Executor execute;  // runs the simulations (runs/fork.hpp, runs/mpi.hpp)
   std::uint64_t seed = 1;
   bool drills = true;
   std::function<void(const std::string&)> progress;

@@ -16,14 +16,15 @@
 #include "config/traffic.hpp"
 #include "plan/checks.hpp"
 #include "plan/space.hpp"
+#include "sim/batch.hpp"
 
 namespace capsim::plan {
 
 struct PlanOptions {
-  int horizon = 0;       // periods to plan; 0 = the traffic file's
-  int replications = 2;  // per confirming simulation
-  int processes = 0;     // 0 = all cores
-  bool drills = true;    // confirm N+1 with a loss drill per tier
+  int horizon = 0;        // periods to plan; 0 = the traffic file's
+  int replications = 2;   // per confirming simulation
+  sim::Executor execute;  // runs the simulations (runs/fork.hpp, runs/mpi.hpp)
+  bool drills = true;     // confirm N+1 with a loss drill per tier
   std::uint64_t seed = 1;
   std::function<void(const std::string&)> progress;  // one line: what is being checked
 };

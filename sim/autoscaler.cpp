@@ -7,7 +7,7 @@
 
 namespace capsim::sim {
 
-int hpa_proposal(const config::HpaPolicy& p, int current, double utilisation) {
+int hpa_proposal(const HpaPolicy& p, int current, double utilisation) {
   double ratio = utilisation / p.target_cpu;
   int desired = current;
   if (std::fabs(ratio - 1.0) > p.tolerance)
@@ -17,23 +17,23 @@ int hpa_proposal(const config::HpaPolicy& p, int current, double utilisation) {
 
 namespace {
 template <typename Get>
-auto from_policy(const config::Autoscale& a, Get get, decltype(get(config::HpaPolicy{})) none) {
-  if (const auto* h = std::get_if<config::HpaPolicy>(&a)) return get(*h);
-  if (const auto* s = std::get_if<config::StepPolicy>(&a)) return get(*s);
-  if (const auto* q = std::get_if<config::QueueDepthPolicy>(&a)) return get(*q);
+auto from_policy(const Autoscale& a, Get get, decltype(get(HpaPolicy{})) none) {
+  if (const auto* h = std::get_if<HpaPolicy>(&a)) return get(*h);
+  if (const auto* s = std::get_if<StepPolicy>(&a)) return get(*s);
+  if (const auto* q = std::get_if<QueueDepthPolicy>(&a)) return get(*q);
   return none;
 }
 }  // namespace
 
-int policy_min(const config::Autoscale& a) {
+int policy_min(const Autoscale& a) {
   return from_policy(
       a, [](const auto& p) { return std::max(p.min, 1); }, 1);
 }
-int policy_max(const config::Autoscale& a) {
+int policy_max(const Autoscale& a) {
   return from_policy(
       a, [](const auto& p) { return p.max; }, 0);
 }
-double policy_startup(const config::Autoscale& a) {
+double policy_startup(const Autoscale& a) {
   return from_policy(
       a, [](const auto& p) { return p.startup; }, 0.0);
 }
@@ -42,21 +42,19 @@ int hpa_scale_up_limit(int current) {
   return std::max(2 * current, current + 4);
 }
 
-ScalingDecision::ScalingDecision(config::Autoscale policy) : policy_(std::move(policy)) {}
+ScalingDecision::ScalingDecision(Autoscale policy) : policy_(std::move(policy)) {}
 
 double ScalingDecision::period() const {
-  if (const auto* h = std::get_if<config::HpaPolicy>(&policy_)) return h->sync_period;
-  if (const auto* s = std::get_if<config::StepPolicy>(&policy_)) return s->interval;
-  if (const auto* q = std::get_if<config::QueueDepthPolicy>(&policy_)) return q->interval;
+  if (const auto* h = std::get_if<HpaPolicy>(&policy_)) return h->sync_period;
+  if (const auto* s = std::get_if<StepPolicy>(&policy_)) return s->interval;
+  if (const auto* q = std::get_if<QueueDepthPolicy>(&policy_)) return q->interval;
   return 0;
 }
 
 int ScalingDecision::decide(double now, int current, double cpu, double queue) {
-  if (const auto* h = std::get_if<config::HpaPolicy>(&policy_))
-    return decide_hpa(*h, now, current, cpu);
-  if (const auto* s = std::get_if<config::StepPolicy>(&policy_))
-    return decide_step(*s, now, current, cpu);
-  if (const auto* q = std::get_if<config::QueueDepthPolicy>(&policy_)) {
+  if (const auto* h = std::get_if<HpaPolicy>(&policy_)) return decide_hpa(*h, now, current, cpu);
+  if (const auto* s = std::get_if<StepPolicy>(&policy_)) return decide_step(*s, now, current, cpu);
+  if (const auto* q = std::get_if<QueueDepthPolicy>(&policy_)) {
     // insurance runbook: waiting > 1000 -> up_to workers; waiting < 100 -> down_to workers
     int desired = current;
     if (queue > q->scale_up_above) desired = std::max(current, q->up_to);
@@ -66,7 +64,7 @@ int ScalingDecision::decide(double now, int current, double cpu, double queue) {
   return current;
 }
 
-int ScalingDecision::decide_hpa(const config::HpaPolicy& p, double now, int current, double cpu) {
+int ScalingDecision::decide_hpa(const HpaPolicy& p, double now, int current, double cpu) {
   int proposal = hpa_proposal(p, current, cpu);
   // Scale-down stabilisation: act on the highest recommendation of the window (default 300 s).
   recommendations_.emplace_back(now, proposal);
@@ -81,7 +79,7 @@ int ScalingDecision::decide_hpa(const config::HpaPolicy& p, double now, int curr
   return std::min(highest, current);
 }
 
-int ScalingDecision::decide_step(const config::StepPolicy& p, double now, int current, double cpu) {
+int ScalingDecision::decide_step(const StepPolicy& p, double now, int current, double cpu) {
   // VoiceAssist's va-autoscale: +step above scale_up_at, -step below scale_down_at, every interval.
   // Cahoots: only after CPU has stayed above for `sustain` (5 min), then +2 and watch again.
   if (cpu > p.scale_up_at) {
@@ -97,7 +95,7 @@ int ScalingDecision::decide_step(const config::StepPolicy& p, double now, int cu
   return current;
 }
 
-Autoscaler::Autoscaler(Engine& engine, const config::Autoscale& policy, Scalable& target)
+Autoscaler::Autoscaler(Engine& engine, const Autoscale& policy, Scalable& target)
     : engine_(engine), decision_(policy), target_(target) {
   if (decision_.enabled() && decision_.period() > 0)
     engine_.after(decision_.period(), [this] { tick(); });

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "config/topology.hpp"
 #include "sim/random.hpp"
 
 namespace capsim::sim {
@@ -19,6 +18,7 @@ namespace capsim::sim {
 class Engine;
 class Flow;
 class Host;
+struct Blueprint;
 
 struct Outcome {
   bool ok = true;
@@ -28,7 +28,8 @@ struct Outcome {
 };
 using Continuation = std::function<void(Outcome)>;
 
-// One call of a request's call tree, compiled from config::Call with component indices resolved.
+// One call of a request's call tree, with component indices resolved (models/blueprint.cpp compiles
+// a topology's calls into these).
 struct CallPlan {
   int target = -1;
   std::string op;
@@ -164,7 +165,7 @@ class Component {
 struct ModelContext {
   Engine& engine;
   Flow& flow;
-  const config::Topology& topology;
+  const Blueprint& system;
   int self;  // this component's index
   Rng rng;
   double measure_from = 0;  // end of the warm-up
@@ -172,21 +173,10 @@ struct ModelContext {
   std::vector<std::unique_ptr<Component>>* components;
   Timeline* timeline;  // drills: detection, election, promotion, lost writes
   Component& component(int index) { return *(*components)[index]; }
-  const std::string& name() const { return topology.components[self].name; }
+  const std::string& name() const;
   // The zone of the i-th instance: instances are placed round-robin over the component's zones,
-  // or over all the topology's zones when it names none.
-  std::string zone_of(int i) const {
-    const auto& own = topology.components[self].zones;
-    const auto& zones = own.empty() ? topology.zones : own;
-    return zones.empty() ? "" : zones[static_cast<std::size_t>(i) % zones.size()];
-  }
+  // or over all the system's zones when it names none.
+  std::string zone_of(int i) const;
 };
-
-using ComponentFactory =
-    std::function<std::unique_ptr<Component>(const config::Component&, ModelContext&)>;
-
-// The kind table lives in models/registry.cpp; the engine looks kinds up here and knows none
-// itself.
-const std::map<std::string, ComponentFactory>& component_factories();
 
 }  // namespace capsim::sim

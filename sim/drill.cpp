@@ -4,31 +4,32 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/blueprint.hpp"
 #include "sim/engine.hpp"
 
 namespace capsim::sim {
 
 // ---- the scenario runner ---------------------------------------------------------------------
 
-ScenarioRunner::ScenarioRunner(Engine& engine, const config::Topology& topology,
+ScenarioRunner::ScenarioRunner(Engine& engine, const Blueprint& system,
                                std::vector<std::unique_ptr<Component>>& components,
                                Timeline& timeline, std::function<void(double)> set_traffic)
     : engine_(engine),
-      topology_(topology),
+      system_(system),
       components_(components),
       timeline_(timeline),
       set_traffic_(std::move(set_traffic)) {}
 
-void ScenarioRunner::schedule(const config::Scenario& scenario, double start) {
+void ScenarioRunner::schedule(const Scenario& scenario, double start) {
   for (const auto& a : scenario.actions) engine_.at(start + a.at, [this, &a] { apply(a); });
 }
 
-std::vector<ScenarioRunner::Target> ScenarioRunner::resolve(const config::ScenarioAction& a) const {
+std::vector<ScenarioRunner::Target> ScenarioRunner::resolve(const ScenarioAction& a) const {
   std::vector<Target> out;
   if (!a.zone.empty()) {
     for (std::size_t c = 0; c < components_.size(); ++c) {
-      const auto& spec = topology_.components[c];
-      const auto& zones = spec.zones.empty() ? topology_.zones : spec.zones;
+      const auto& spec = system_.components[c];
+      const auto& zones = spec.zones.empty() ? system_.zones : spec.zones;
       auto placement = components_[c]->placement();
       for (std::size_t i = 0; i < placement.size(); ++i) {
         // Kinds without their own placement spread instances round-robin over the zones.
@@ -39,7 +40,7 @@ std::vector<ScenarioRunner::Target> ScenarioRunner::resolve(const config::Scenar
     }
     return out;
   }
-  int c = topology_.index_of(a.component);
+  int c = system_.index_of(a.component);
   if (c < 0) throw std::logic_error("scenario names unknown component " + a.component);
   auto placement = components_[c]->placement();
   for (std::size_t i = 0; i < placement.size(); ++i) {
@@ -61,7 +62,7 @@ std::vector<ScenarioRunner::Target> ScenarioRunner::resolve(const config::Scenar
 std::string ScenarioRunner::label(Target t) const {
   auto placement = components_[t.first]->placement();
   const auto& p = placement[t.second];
-  const std::string& name = topology_.components[t.first].name;
+  const std::string& name = system_.components[t.first].name;
   if (p.role.empty()) return name + "[" + std::to_string(t.second) + "]";
   return name + "." + p.role + "[" + std::to_string(p.index) + "]";
 }
@@ -73,7 +74,7 @@ void ScenarioRunner::act(const std::vector<Target>& targets, Fault fault, const 
   // scenario's.
   bool one = !targets.empty() && std::all_of(targets.begin(), targets.end(),
                                              [&](Target t) { return t.first == targets[0].first; });
-  const std::string component = one ? topology_.components[targets[0].first].name : "scenario";
+  const std::string component = one ? system_.components[targets[0].first].name : "scenario";
   timeline_.note(component, to_string(fault.kind),
                  what + (names.empty() ? " (no instance)" : " (" + names + ")"));
   for (Target t : targets) {
@@ -81,13 +82,13 @@ void ScenarioRunner::act(const std::vector<Target>& targets, Fault fault, const 
     if (c.supports(fault.kind))
       c.fault(t.second, fault);
     else
-      timeline_.note(topology_.components[t.first].name, "unmodelled",
+      timeline_.note(system_.components[t.first].name, "unmodelled",
                      std::string(to_string(fault.kind)) + " is not modelled for kind " +
-                         topology_.components[t.first].kind);
+                         system_.components[t.first].kind);
   }
 }
 
-void ScenarioRunner::apply(const config::ScenarioAction& a) {
+void ScenarioRunner::apply(const ScenarioAction& a) {
   const std::string& what = a.action;
   std::string text = what + " " + a.target;
   if (what == "traffic") {

@@ -11,14 +11,31 @@
 #include <string>
 #include <vector>
 
-#include "config/scenario.hpp"
-#include "config/topology.hpp"
-#include "sim/component.hpp"
 #include "core/statistics.hpp"
+#include "sim/component.hpp"
 
 namespace capsim::sim {
 
 class Engine;
+struct Blueprint;
+
+// A scenario's timed actions, as the engine plays them (models/blueprint.cpp converts a scenario
+// file's).
+struct ScenarioAction {
+  double at = 0;                   // seconds from the start of the measured window
+  std::string action;              // kill | restore | slow | partition | heal | traffic
+  std::string target;              // as written: "api[2]", "pg.primary", "zone:a"; "" for traffic
+  std::optional<double> duration;  // "for": undone after this long
+  double factor = 1;               // slow: service time x factor; traffic: rate x factor
+  // The target, parsed: component and role ("pg", "primary"), instance index, or zone.
+  std::string component, role;
+  std::optional<int> index;
+  std::string zone;
+};
+
+struct Scenario {
+  std::vector<ScenarioAction> actions;
+};
 
 // What "the SLO holds" means for the recovery search: an error-rate ceiling over all classes and,
 // per class, latency quantiles that must stay under their targets.
@@ -32,27 +49,27 @@ struct RecoveryRule {
 };
 
 struct DrillSpec {
-  const config::Scenario* scenario = nullptr;
+  const Scenario* scenario = nullptr;
   RecoveryRule rule;
 };
 
 // Plays a scenario: each action at its time (relative to `start`), undone after its "for".
 class ScenarioRunner {
  public:
-  ScenarioRunner(Engine& engine, const config::Topology& topology,
+  ScenarioRunner(Engine& engine, const Blueprint& system,
                  std::vector<std::unique_ptr<Component>>& components, Timeline& timeline,
                  std::function<void(double factor)> set_traffic);
-  void schedule(const config::Scenario& scenario, double start);
+  void schedule(const Scenario& scenario, double start);
 
  private:
   using Target = std::pair<int, int>;  // (component, instance)
-  std::vector<Target> resolve(const config::ScenarioAction& a) const;
-  void apply(const config::ScenarioAction& a);
+  std::vector<Target> resolve(const ScenarioAction& a) const;
+  void apply(const ScenarioAction& a);
   void act(const std::vector<Target>& targets, Fault fault, const std::string& what);
   std::string label(Target t) const;
 
   Engine& engine_;
-  const config::Topology& topology_;
+  const Blueprint& system_;
   std::vector<std::unique_ptr<Component>>& components_;
   Timeline& timeline_;
   std::function<void(double)> set_traffic_;

@@ -1,15 +1,16 @@
 #include "sim/flow.hpp"
 
+#include "sim/blueprint.hpp"
 #include "sim/engine.hpp"
 
 namespace capsim::sim {
 
-Flow::Flow(Engine& engine, const config::Topology& topology,
+Flow::Flow(Engine& engine, const Blueprint& system,
            std::vector<std::unique_ptr<Component>>& components)
     : engine_(engine),
       components_(components),
-      front_(topology.components.size(), -1),
-      one_way_(topology.network.rtt / 2) {}
+      front_(system.components.size(), -1),
+      one_way_(system.network.rtt / 2) {}
 
 void Flow::visit(int target, Visit v) {
   Component& c = *components_[target];

@@ -12,7 +12,7 @@ namespace capsim::sim {
 
 class Flow {
  public:
-  Flow(Engine& engine, const config::Topology& topology,
+  Flow(Engine& engine, const Blueprint& system,
        std::vector<std::unique_ptr<Component>>& components);
 
   // Requests enter through whatever fronts their first hop (a load balancer before its upstream).

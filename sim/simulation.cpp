@@ -14,40 +14,11 @@
 namespace capsim::sim {
 namespace {
 
-bool mutating_op(const std::string& op) {
-  return op == "set" || op == "del" || op == "incr" || op == "upsert" || op == "delete" ||
-         op == "write" || op == "publish";
-}
-
-CallPlan compile(const config::Topology& t, const config::Call& c) {
-  CallPlan p;
-  p.target = t.index_of(c.to);
-  if (p.target < 0) throw std::logic_error("call to unknown component " + c.to);
-  p.op = c.op;
-  p.write = c.query == "write" || mutating_op(c.op);
-  if (c.demand) {
-    p.has_demand = true;
-    p.demand = Sampler(*c.demand);
-  }
-  if (c.io) {
-    p.has_io = true;
-    p.io = Sampler(*c.io);
-  }
-  p.hit_ratio = c.hit_ratio.value_or(-1);
-  if (!c.enqueue.empty())
-    for (std::size_t j = 0; j < t.jobs.size(); ++j)
-      if (t.jobs[j].name == c.enqueue) p.job = static_cast<int>(j);
-  p.on_miss = compile_calls(t, c.on_miss);
-  p.calls = compile_calls(t, c.calls);
-  p.parallel = compile_calls(t, c.parallel);
-  return p;
-}
-
 // Arrivals: a Poisson stream (optionally modulated: MMPP, or by an hourly profile via thinning),
 // split over request classes by share.
 class ArrivalSource {
  public:
-  ArrivalSource(Engine& engine, const LoadSpec& load, const config::Topology& t, Rng rng,
+  ArrivalSource(Engine& engine, const LoadSpec& load, const Blueprint& t, Rng rng,
                 std::function<void(int cls)> arrive)
       : engine_(engine), load_(load), rng_(rng), arrive_(std::move(arrive)) {
     double total = 0;
@@ -126,55 +97,40 @@ class ArrivalSource {
 
 }  // namespace
 
-std::vector<CallPlan> compile_calls(const config::Topology& t,
-                                    const std::vector<config::Call>& calls) {
-  std::vector<CallPlan> plans;
-  plans.reserve(calls.size());
-  for (const auto& c : calls) plans.push_back(compile(t, c));
-  return plans;
-}
-
-ReplicationResult run_replication(const config::Topology& topology, const LoadSpec& load,
+ReplicationResult run_replication(const Blueprint& system, const LoadSpec& load,
                                   const RunSpec& run) {
   auto wall_start = std::chrono::steady_clock::now();
   Engine engine;
   Timeline timeline(engine);
   std::vector<std::unique_ptr<Component>> components;
-  Flow flow(engine, topology, components);
-  const auto& factories = component_factories();
+  Flow flow(engine, system, components);
   double measure_from = run.warmup;
-  for (std::size_t i = 0; i < topology.components.size(); ++i) {
-    const auto& spec = topology.components[i];
-    auto factory = factories.find(spec.kind);
-    if (factory == factories.end())
-      throw std::logic_error("no model registered for kind " + spec.kind);
+  for (std::size_t i = 0; i < system.components.size(); ++i) {
+    const auto& info = system.components[i];
     ModelContext ctx{engine,
                      flow,
-                     topology,
+                     system,
                      static_cast<int>(i),
-                     Rng(mix_seed(run.seed, run.replication, "component:" + spec.name)),
+                     Rng(mix_seed(run.seed, run.replication, "component:" + info.name)),
                      measure_from,
                      &components,
                      &timeline};
-    components.push_back(factory->second(spec, ctx));
+    components.push_back(system.factories.at(i)(ctx));
   }
   engine.seal();
   for (std::size_t i = 0; i < components.size(); ++i)
     if (int target = components[i]->fronts(); target >= 0)
       flow.set_front(target, static_cast<int>(i));
 
-  std::vector<std::vector<CallPlan>> plans;
-  for (const auto& r : topology.requests) plans.push_back(compile_calls(topology, r.calls));
-
   ReplicationResult result;
   result.replication = run.replication;
   result.seed = run.seed;
   result.duration = run.duration;
-  result.classes.resize(topology.requests.size());
-  for (std::size_t c = 0; c < topology.requests.size(); ++c)
-    result.classes[c].name = topology.requests[c].name;
-  std::vector<core::Histogram> interval(topology.requests.size(), core::Histogram(0.01));
-  std::vector<std::uint64_t> interval_errors(topology.requests.size(), 0);
+  result.classes.resize(system.requests.size());
+  for (std::size_t c = 0; c < system.requests.size(); ++c)
+    result.classes[c].name = system.requests[c].name;
+  std::vector<core::Histogram> interval(system.requests.size(), core::Histogram(0.01));
+  std::vector<std::uint64_t> interval_errors(system.requests.size(), 0);
 
   // Requests live in a deque (stable addresses) and are recycled through a free list, so the ones
   // still in flight when the run ends are freed with it.
@@ -184,7 +140,7 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   const bool drill = run.drill.scenario != nullptr;
   RequestLog log;
   ArrivalSource source(
-      engine, load, topology, Rng(mix_seed(run.seed, run.replication, "arrivals")), [&](int cls) {
+      engine, load, system, Rng(mix_seed(run.seed, run.replication, "arrivals")), [&](int cls) {
         double now = engine.now();
         bool measured = now >= measure_from;
         ClassResult& stats = result.classes[cls];
@@ -206,8 +162,8 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
           request = free_requests.back();
           free_requests.pop_back();
         }
-        *request = Request{cls, -1, now, topology.requests[cls].idempotent, measured};
-        flow.run_request(request, plans[cls], [&, request](Outcome o) {
+        *request = Request{cls, -1, now, system.requests[cls].idempotent, measured};
+        flow.run_request(request, system.requests[cls].calls, [&, request](Outcome o) {
           --in_flight;
           if (drill && request->measured)
             log.add(request->start - measure_from, engine.now() - request->start, request->cls,
@@ -233,12 +189,12 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   if (drill) {
     // Jobs are logged as classes after the request classes ("job <name>"): a job that fails for
     // good is an error too, seen later.
-    const int job_class = static_cast<int>(topology.requests.size());
+    const int job_class = static_cast<int>(system.requests.size());
     timeline.set_job_log([&log, job_class, measure_from](int job, double enqueued, double latency,
                                                          const char* cause) {
       log.add(enqueued - measure_from, latency, job_class + job, cause);
     });
-    scenario.emplace(engine, topology, components, timeline,
+    scenario.emplace(engine, system, components, timeline,
                      [&source](double f) { source.set_factor(f); });
     scenario->schedule(*run.drill.scenario, measure_from);
   }
@@ -259,10 +215,10 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
       samples.clear();
       components[i]->sample(samples, engine.now());
       for (auto& [metric, value] : samples)
-        result.timeseries.push_back({rel, topology.components[i].name, metric, value});
+        result.timeseries.push_back({rel, system.components[i].name, metric, value});
     }
     for (std::size_t c = 0; c < interval.size(); ++c) {
-      const std::string& name = topology.requests[c].name;
+      const std::string& name = system.requests[c].name;
       result.timeseries.push_back({rel, name, "throughput", interval[c].count() / step});
       result.timeseries.push_back({rel, name, "p95", interval[c].quantile(0.95)});
       result.timeseries.push_back({rel, name, "errors", interval_errors[c] / step});
@@ -272,7 +228,7 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
   }
   engine.run_until(end);
   for (std::size_t i = 0; i < components.size(); ++i)
-    result.components.push_back({topology.components[i].name, topology.components[i].kind,
+    result.components.push_back({system.components[i].name, system.components[i].kind,
                                  components[i]->report(engine.now())});
   if (drill) {
     // Requests still waiting at the end: a minute or more without an answer counts as a failure
@@ -283,8 +239,8 @@ ReplicationResult run_replication(const config::Topology& topology, const LoadSp
         log.add(r.start - measure_from, end - r.start, r.cls,
                 "no response by the end of the drill");
     std::vector<std::string> names;
-    for (const auto& r : topology.requests) names.push_back(r.name);
-    for (const auto& j : topology.jobs) names.push_back("job " + j.name);
+    for (const auto& r : system.requests) names.push_back(r.name);
+    for (const auto& j : system.jobs) names.push_back("job " + j.name);
     double fault_at = run.drill.scenario->actions.empty() ? 0 : run.drill.scenario->actions[0].at;
     result.drill = analyse_drill(log, names, run.drill.rule, fault_at, run.duration, load.rps);
     for (const auto& e : timeline.events())

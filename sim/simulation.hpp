@@ -1,5 +1,5 @@
-// One replication of one topology under one load: builds the engine, the components (by kind, from
-// the registry), the arrival process, runs it and returns plain results.
+// One replication of one system under one load: builds the engine, the components (each from its
+// blueprint's factory), the arrival process, runs it and returns plain results.
 #pragma once
 
 #include <cstdint>
@@ -9,20 +9,26 @@
 #include <string>
 #include <vector>
 
-#include "config/scenario.hpp"
-#include "config/topology.hpp"
-#include "config/traffic.hpp"
-#include "sim/component.hpp"
-#include "sim/drill.hpp"
 #include "core/statistics.hpp"
+#include "sim/blueprint.hpp"
+#include "sim/drill.hpp"
 
 namespace capsim::sim {
 
+// How requests arrive: Poisson, or a two-state Markov-modulated Poisson process (MMPP) that keeps
+// the mean rate.
+struct ArrivalProcess {
+  std::string process = "poisson";  // poisson | mmpp
+  double burst_factor = 1;          // mmpp: rate in the burst state / rate in the calm state
+  double mean_burst = 10;           // mmpp: seconds spent in a burst, on average
+  double mean_calm = 60;            // mmpp: seconds spent calm, on average
+};
+
 struct LoadSpec {
-  double rps = 0;                  // mean arrival rate over the run
-  config::ArrivalProcess arrival;  // poisson or mmpp
-  std::vector<double> hourly;      // optional rate factors per hour of day (a day profile)
-  double day_starts_at = 0;        // simulated time of 00:00 (the end of the warm-up)
+  double rps = 0;              // mean arrival rate over the run
+  ArrivalProcess arrival;      // poisson or mmpp
+  std::vector<double> hourly;  // optional rate factors per hour of day (a day profile)
+  double day_starts_at = 0;    // simulated time of 00:00 (the end of the warm-up)
 };
 
 struct RunSpec {
@@ -69,11 +75,9 @@ struct ReplicationResult {
   std::optional<DrillResult> drill;
 };
 
-// Compiles a topology's call trees with component indices; exposed for tests.
-std::vector<CallPlan> compile_calls(const config::Topology& t,
-                                    const std::vector<config::Call>& calls);
-
-ReplicationResult run_replication(const config::Topology& topology, const LoadSpec& load,
+// Runs in this process: SimGrid allows one engine per process, so one call per process (runs/
+// forks a process per replication).
+ReplicationResult run_replication(const Blueprint& system, const LoadSpec& load,
                                   const RunSpec& run);
 
 }  // namespace capsim::sim

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "sim/replications.hpp"
+#include "sim/summary.hpp"
 
 namespace capsim::testing {
 

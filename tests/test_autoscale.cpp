@@ -10,7 +10,6 @@
 #include "sim/autoscaler.hpp"
 #include "tests/support.hpp"
 
-namespace config = capsim::config;
 namespace fs = std::filesystem;
 using capsim::sim::hpa_proposal;
 using capsim::sim::hpa_scale_up_limit;
@@ -18,7 +17,7 @@ using capsim::sim::ScalingDecision;
 using capsim::testing::run_capsim;
 
 TEST_CASE("HPA: desired = ceil(current x metric / target) outside the tolerance", "[autoscale]") {
-  config::HpaPolicy p;  // k8s defaults: tolerance 0.1
+  capsim::sim::HpaPolicy p;  // k8s defaults: tolerance 0.1
   p.min = 1;
   p.max = 20;
   p.target_cpu = 0.5;
@@ -37,7 +36,7 @@ TEST_CASE("HPA: desired = ceil(current x metric / target) outside the tolerance"
 
 TEST_CASE("HPA: scale-up is limited per period, scale-down waits out the stabilisation window",
           "[autoscale]") {
-  config::HpaPolicy p;
+  capsim::sim::HpaPolicy p;
   p.min = 1;
   p.max = 100;
   p.target_cpu = 0.5;
@@ -52,7 +51,7 @@ TEST_CASE("HPA: scale-up is limited per period, scale-down waits out the stabili
 }
 
 TEST_CASE("step policy: VoiceAssist's +1/-1 and Cahoots' +2 after 5 minutes above", "[autoscale]") {
-  config::StepPolicy va;  // va-autoscale: min 2, max 10, 70% / 30%, every 60 s
+  capsim::sim::StepPolicy va;  // va-autoscale: min 2, max 10, 70% / 30%, every 60 s
   va.min = 2;
   va.max = 10;
   ScalingDecision v(va);
@@ -62,7 +61,7 @@ TEST_CASE("step policy: VoiceAssist's +1/-1 and Cahoots' +2 after 5 minutes abov
   CHECK(v.decide(240, 2, 0.1, 0) == 2);    // not below min
   CHECK(v.decide(300, 10, 0.9, 0) == 10);  // not above max
 
-  config::StepPolicy cahoots;  // "CPU > 70% for 5 minutes": +2, then monitor again
+  capsim::sim::StepPolicy cahoots;  // "CPU > 70% for 5 minutes": +2, then monitor again
   cahoots.min = 4;
   cahoots.max = 20;
   cahoots.step_up = 2;
@@ -78,7 +77,7 @@ TEST_CASE("step policy: VoiceAssist's +1/-1 and Cahoots' +2 after 5 minutes abov
 }
 
 TEST_CASE("queue-depth policy: the insurance runbook's thresholds", "[autoscale]") {
-  config::QueueDepthPolicy q;  // waiting > 1000 -> 10 workers, < 100 -> 2
+  capsim::sim::QueueDepthPolicy q;  // waiting > 1000 -> 10 workers, < 100 -> 2
   q.min = 2;
   q.max = 10;
   q.up_to = 10;

@@ -3,8 +3,8 @@
 // topology is small and written for its test; the scenarios run in process through
 // run_replications (forked children: SimGrid allows one engine per process), so the components'
 // figures and the timeline of replication 0 can be checked together. Expected figures come from
-// the protocols' documented behaviour (docs/SEMANTICS.md 2.7-2.11); each tolerance is worked out next
-// to its check.
+// the protocols' documented behaviour (docs/SEMANTICS.md 2.7-2.11); each tolerance is worked out
+// next to its check.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "config/load.hpp"
-#include "sim/replications.hpp"
+#include "models/blueprint.hpp"
+#include "models/registry.hpp"
+#include "runs/replications.hpp"
+#include "sim/summary.hpp"
 #include "tests/summary_support.hpp"
 
 namespace core = capsim::core;
@@ -34,7 +37,7 @@ std::string problems(const core::Diagnostics& d) {
 
 config::Topology topology(const std::string& text) {
   config::ReadContext ctx{"test-topology.json", {}};
-  config::Topology t = config::read_topology(Json::parse(text), ctx);
+  config::Topology t = config::read_topology(Json::parse(text), capsim::models::syntax(), ctx);
   INFO(problems(ctx.diagnostics));
   REQUIRE(ctx.diagnostics.ok());
   return t;
@@ -42,8 +45,8 @@ config::Topology topology(const std::string& text) {
 
 config::Scenario scenario(const std::string& text, const config::Topology& t) {
   config::ReadContext ctx{"test-scenario.json", {}};
-  config::Scenario s = config::read_scenario(Json::parse(text), ctx);
-  config::check_scenario_against(s, t, ctx);
+  config::Scenario s = config::read_scenario(Json::parse(text), capsim::models::syntax(), ctx);
+  config::check_scenario_against(s, t, capsim::models::syntax(), ctx);
   INFO(problems(ctx.diagnostics));
   REQUIRE(ctx.diagnostics.ok());
   return s;
@@ -61,10 +64,11 @@ sim::RunSummary drill(const config::Topology& t, const config::Scenario& s, doub
   run.seed = seed;
   run.timeseries = false;
   run.sample_interval = duration;
-  run.drill.scenario = &s;
-  sim::ReplicationPlan plan;
+  sim::Scenario played = capsim::models::scenario(s);
+  run.drill.scenario = &played;
+  capsim::runs::ReplicationPlan plan;
   plan.replications = replications;
-  sim::RunSummary summary = sim::run_replications(t, load, run, plan);
+  sim::RunSummary summary = capsim::runs::run_replications(t, load, run, plan);
   REQUIRE(summary.drill.has_value());
   return summary;
 }

@@ -40,10 +40,12 @@
 #include <string>
 #include <vector>
 
-#include "core/queueing.hpp"
 #include "config/topology.hpp"
-#include "sim/replications.hpp"
+#include "core/queueing.hpp"
+#include "models/station/params.hpp"
+#include "runs/replications.hpp"
 #include "sim/simulation.hpp"
+#include "sim/summary.hpp"
 
 namespace core = capsim::core;
 namespace qa = capsim::core;
@@ -64,11 +66,11 @@ config::Component station(const std::string& name, int servers, core::Distributi
   config::Component c;
   c.name = name;
   c.kind = "station";
-  config::StationSpec s;
+  capsim::models::StationParams s;
   s.servers = servers;
   s.service = std::move(service);
   s.queue_limit = queue_limit;
-  c.spec = s;
+  c.params = std::make_shared<capsim::models::StationParams>(s);
   return c;
 }
 
@@ -122,11 +124,11 @@ sim::RunSummary simulate(const std::string& label, const config::Topology& topol
   run.seed = seed;
   run.timeseries = false;
   run.sample_interval = run.duration;
-  sim::ReplicationPlan plan;
+  capsim::runs::ReplicationPlan plan;
   plan.replications = kReplications;
   plan.processes = 0;  // every core
   auto start = std::chrono::steady_clock::now();
-  sim::RunSummary s = sim::run_replications(topology, load, run, plan);
+  sim::RunSummary s = capsim::runs::run_replications(topology, load, run, plan);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "\n== %s: %d replications x %.3g arrivals (%.0f s simulated + %.1f s warm-up each), "
@@ -174,9 +176,9 @@ void check_mmc(const std::string& label, int c, double rho, double mean_service,
   const double mu = 1 / mean_service;
   const double lambda = rho * c * mu;
   const qa::MMcMetrics m = qa::mmc_metrics(lambda, mu, c);  // W = C(c, a) / (c mu - lambda) + 1/mu
-  auto s = simulate(
-      label, chain(label, {station("s", c, core::Distribution::exponential(mean_service))}),
-      lambda, customers, m.mean_response, seed);
+  auto s = simulate(label,
+                    chain(label, {station("s", c, core::Distribution::exponential(mean_service))}),
+                    lambda, customers, m.mean_response, seed);
   std::printf("  (Erlang C: P(wait) = %.4f)\n", m.prob_wait);
   const auto& cls = s.classes[0];
   const auto& st = component(s, "s");
@@ -190,8 +192,8 @@ void check_mmc(const std::string& label, int c, double rho, double mean_service,
 
 // M/G/1 FCFS against Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)),
 // E[S^2] = E[S]^2 (1 + SCV), W = Wq + E[S].
-void check_mg1(const std::string& label, const core::Distribution& service, double scv,
-               double rho, double customers, std::uint64_t seed) {
+void check_mg1(const std::string& label, const core::Distribution& service, double scv, double rho,
+               double customers, std::uint64_t seed) {
   const double es = service.mean;
   const double lambda = rho / es;
   const double wq = lambda * es * es * (1 + scv) / (2 * (1 - rho));
@@ -214,9 +216,9 @@ void check_mm1(double rho, double customers, std::uint64_t seed) {
   const double p95 = -std::log(0.05) / (mu - lambda);
   const double wq = rho / (mu - lambda);
   const std::string label = "M/M/1 rho " + std::to_string(rho).substr(0, 4);
-  auto s = simulate(
-      label, chain(label, {station("s", 1, core::Distribution::exponential(mean_service))}),
-      lambda, customers, w, seed);
+  auto s = simulate(label,
+                    chain(label, {station("s", 1, core::Distribution::exponential(mean_service))}),
+                    lambda, customers, w, seed);
   check_close("mean response W", s.classes[0].mean, w);
   check_close("mean wait Wq", component(s, "s").mean_wait, wq);
   check_quantile("p95 response", s.classes[0].p95, p95);
@@ -294,10 +296,10 @@ TEST_CASE("M/M/c/K finite queue", "[validation][mmck]") {
   const double mean_service = 0.020, mu = 1 / mean_service;
   const double lambda = 0.95 * c * mu;
   const qa::MMcKMetrics m = qa::mmck_metrics(lambda, mu, c, k);
-  auto s = simulate("M/M/4/10 offered rho 0.95",
-                    chain("mmck", {station("s", c, core::Distribution::exponential(mean_service),
-                                           queue_limit)}),
-                    lambda, 4e5, m.mean_response, 401);
+  auto s = simulate(
+      "M/M/4/10 offered rho 0.95",
+      chain("mmck", {station("s", c, core::Distribution::exponential(mean_service), queue_limit)}),
+      lambda, 4e5, m.mean_response, 401);
   const auto& cls = s.classes[0];
   const auto& st = component(s, "s");
   check_close("blocking p_K (class error rate)", cls.error_rate, m.blocking);
@@ -387,8 +389,7 @@ TEST_CASE("tandem of three M/M/c stations", "[validation][tandem]") {
   double total = 0;
   std::vector<qa::MMcMetrics> metrics;
   for (const auto& st : stages) {
-    components.push_back(
-        station(st.name, st.c, core::Distribution::exponential(st.mean_service)));
+    components.push_back(station(st.name, st.c, core::Distribution::exponential(st.mean_service)));
     metrics.push_back(qa::mmc_metrics(lambda, 1 / st.mean_service, st.c));
     total += metrics.back().mean_response;
   }

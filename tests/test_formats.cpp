@@ -14,6 +14,7 @@
 
 #include "config/load.hpp"
 #include "core/units.hpp"
+#include "models/registry.hpp"
 #include "tests/support.hpp"
 
 namespace core = capsim::core;
@@ -46,13 +47,13 @@ std::vector<std::string> read_as(FileKind kind, const Json& j, const std::string
   ReadContext ctx{file, {}};
   switch (kind) {
     case FileKind::Topology:
-      read_topology(j, ctx);
+      read_topology(j, capsim::models::syntax(), ctx);
       break;
     case FileKind::Traffic:
       read_traffic(j, ctx);
       break;
     case FileKind::Scenario:
-      read_scenario(j, ctx);
+      read_scenario(j, capsim::models::syntax(), ctx);
       break;
     case FileKind::Catalog:
       read_catalog(j, ctx);
@@ -158,13 +159,15 @@ TEST_CASE("every bundled input reads cleanly and validates against its schema", 
 
 TEST_CASE("the VoiceAssist inputs agree with each other", "[formats]") {
   Catalog catalog = load_catalog((kRoot / "experiments/catalog-aws-us-east-1.json").string());
-  Topology t = load_topology((kRoot / "topologies/voiceassist.json").string(), &catalog);
+  Topology t =
+      capsim::models::load_topology((kRoot / "topologies/voiceassist.json").string(), &catalog);
   CHECK(t.find("api")->vcpus == 2);
   CHECK(t.find("pg")->vcpus == 4);
 
   ReadContext ctx{"voiceassist-pg-primary-loss.json", {}};
-  Scenario s = load_scenario((kRoot / "experiments/voiceassist-pg-primary-loss.json").string());
-  check_scenario_against(s, t, ctx);
+  Scenario s = capsim::models::load_scenario(
+      (kRoot / "experiments/voiceassist-pg-primary-loss.json").string());
+  check_scenario_against(s, t, capsim::models::syntax(), ctx);
   CHECK(lines(ctx.diagnostics) == Lines{});
   REQUIRE(s.actions.size() == 1);
   CHECK(s.actions[0].at == 120);
@@ -493,8 +496,8 @@ TEST_CASE("scenario reader messages", "[formats][scenario][messages]") {
               "\"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\", e.g. "
               "\"pg.primary\")",
               "t.json: /actions/1/target: unknown role \"primry\" in \"pg.primry\" (did you mean "
-              "\"primary\"?; expected one of \"primary\", \"replica\", \"master\", \"node\", "
-              "\"sentinel\")",
+              "\"primary\"?; expected one of \"primary\", \"replica\", \"master\", \"sentinel\", "
+              "\"node\")",
               "t.json: /actions/2/target: \"api[-1]\" is not a target (expected \"name\", "
               "\"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\", e.g. "
               "\"pg.primary\")",
@@ -510,7 +513,7 @@ TEST_CASE("scenario reader messages", "[formats][scenario][messages]") {
       {"at": "0s", "action": "kill", "target": "vectors.node[1]", "for": "5m"},
       {"at": "1m", "action": "partition", "target": "zone:b"},
       {"at": "2m", "action": "traffic", "factor": 3}]})"),
-                              ctx);
+                              capsim::models::syntax(), ctx);
   REQUIRE(ctx.diagnostics.ok());
   CHECK(sc.actions[0].component == "vectors");
   CHECK(sc.actions[0].role == "node");
@@ -531,7 +534,7 @@ TEST_CASE("scenario targets checked against a topology", "[formats][scenario][me
         "cache": {"kind": "redis", "mode": "sentinel", "replicas": 1},
         "vectors": {"kind": "qdrant", "nodes": 3}},
       "requests": {"r": {"share": 1, "calls": [{"to": "api", "cpu": "1ms"}]}}})"),
-                             tctx);
+                             capsim::models::syntax(), tctx);
   REQUIRE(tctx.diagnostics.ok());
   ReadContext ctx{"s.json", {}};
   Scenario s = read_scenario(Json::parse(R"({"name": "s", "actions": [
@@ -547,9 +550,9 @@ TEST_CASE("scenario targets checked against a topology", "[formats][scenario][me
       {"at": "1s", "action": "kill", "target": "cache.replica[1]"},
       {"at": "1s", "action": "partition", "target": "zone:c"},
       {"at": "1s", "action": "partition", "target": "zone:b"}]})"),
-                             ctx);
+                             capsim::models::syntax(), ctx);
   REQUIRE(ctx.diagnostics.ok());
-  check_scenario_against(s, t, ctx);
+  check_scenario_against(s, t, capsim::models::syntax(), ctx);
   CHECK(lines(ctx.diagnostics) ==
         Lines{"s.json: /actions/1/target: unknown component \"pgg\" in topo.json (did you mean "
               "\"pg\"?)",

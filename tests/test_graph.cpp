@@ -10,25 +10,14 @@
 #include <vector>
 
 #include "analysis/graph.hpp"
+#include "tests/kinds_support.hpp"
 
 namespace {
 
 using capsim::analysis::Finding;
 namespace cfg = capsim::config;
 
-const char* kind_name(const cfg::KindSpec& spec) {
-  static const char* names[] = {"station",  "load_balancer", "app",    "pgbouncer",
-                                "postgres", "redis",         "qdrant", "worker_queue"};
-  return names[spec.index()];
-}
-
-cfg::Component component(const std::string& name, cfg::KindSpec spec) {
-  cfg::Component c;
-  c.name = name;
-  c.kind = kind_name(spec);
-  c.spec = std::move(spec);
-  return c;
-}
+using capsim::testing::component;
 
 cfg::Call call(const std::string& to, std::vector<cfg::Call> nested = {}) {
   cfg::Call c;
@@ -57,21 +46,21 @@ cfg::RequestClass request(const std::string& name, std::vector<cfg::Call> calls)
   return r;
 }
 
-cfg::AppSpec app(int replicas) {
-  cfg::AppSpec a;
+capsim::models::AppParams app(int replicas) {
+  capsim::models::AppParams a;
   a.replicas = replicas;
   return a;
 }
 
-cfg::LoadBalancerSpec lb(const std::string& upstream, int instances) {
-  cfg::LoadBalancerSpec s;
+capsim::models::LoadBalancerParams lb(const std::string& upstream, int instances) {
+  capsim::models::LoadBalancerParams s;
   s.upstream = upstream;
   s.instances = instances;
   return s;
 }
 
-cfg::PostgresSpec postgres(int replicas, const std::string& manager = "patroni") {
-  cfg::PostgresSpec p;
+capsim::models::PostgresParams postgres(int replicas, const std::string& manager = "patroni") {
+  capsim::models::PostgresParams p;
   p.read_replicas = replicas;
   p.failover.manager = manager;
   return p;
@@ -93,22 +82,22 @@ cfg::Topology voiceassist() {
   cfg::Topology t;
   t.name = "voiceassist";
   t.zones = {"a", "b"};
-  cfg::AppSpec api = app(3);
-  api.autoscale = cfg::HpaPolicy{2, 10, 0.7};
-  cfg::PgBouncerSpec bouncer;
+  capsim::models::AppParams api = app(3);
+  api.autoscale = capsim::sim::HpaPolicy{2, 10, 0.7};
+  capsim::models::PgBouncerParams bouncer;
   bouncer.server = "pg";
   bouncer.instances = 2;
-  cfg::RedisSpec cache;
+  capsim::models::RedisParams cache;
   cache.mode = "sentinel";
   cache.replicas = 2;
-  cfg::QdrantSpec vectors;
+  capsim::models::QdrantParams vectors;
   vectors.nodes = 3;
   vectors.shards = 3;
   vectors.replication_factor = 2;
-  cfg::WorkerQueueSpec jobs;
+  capsim::models::WorkerQueueParams jobs;
   jobs.broker = "cache";
   jobs.workers = 3;
-  cfg::StationSpec ml;
+  capsim::models::StationParams ml;
   ml.servers = 4;
   t.components = {component("lb", lb("api", 2)), component("api", api),
                   component("bouncer", bouncer), component("pg", postgres(2)),
@@ -152,11 +141,10 @@ std::string describe(const std::vector<Finding>& fs) {
 TEST_CASE("graph: vertices and edges follow the call trees", "[graph]") {
   auto t = voiceassist();
   auto g = capsim::analysis::build_graph(t);
-  REQUIRE(boost::num_vertices(g) == t.components.size() + t.requests.size() + t.jobs.size());
+  REQUIRE(g.nodes.size() == t.components.size() + t.requests.size() + t.jobs.size());
   auto has_edge = [&](const std::string& from, const std::string& to, const std::string& rel) {
-    for (auto [e, end] = boost::edges(g); e != end; ++e)
-      if (g[boost::source(*e, g)].name == from && g[boost::target(*e, g)].name == to &&
-          g[*e].relation == rel)
+    for (const auto& e : g.edges)
+      if (g.nodes[e.from].name == from && g.nodes[e.to].name == to && e.relation.relation == rel)
         return true;
     return false;
   };
@@ -196,10 +184,10 @@ TEST_CASE("graph: a call cycle is an error naming the cycle", "[graph]") {
 
 TEST_CASE("graph: a job that enqueues itself is an asynchronous cycle", "[graph]") {
   cfg::Topology t;
-  cfg::RedisSpec redis;
+  capsim::models::RedisParams redis;
   redis.mode = "sentinel";
   redis.replicas = 1;
-  cfg::WorkerQueueSpec q;
+  capsim::models::WorkerQueueParams q;
   q.broker = "redis";
   q.workers = 2;
   t.components = {component("api", app(2)), component("redis", redis), component("q", q)};
@@ -219,7 +207,7 @@ TEST_CASE("graph: a job that enqueues itself is an asynchronous cycle", "[graph]
 
 TEST_CASE("graph: a component nothing reaches is reported", "[graph]") {
   auto t = three_tier(3);
-  t.components.push_back(component("orphan", cfg::StationSpec{}));
+  t.components.push_back(component("orphan", capsim::models::StationParams{}));
   auto fs = capsim::analysis::analyse(t);
   INFO(describe(fs));
   auto un = matching(fs, "is not reached");
@@ -266,7 +254,7 @@ TEST_CASE("graph: a 3-replica app is not a SPOF, though it is a cut vertex", "[g
 TEST_CASE("graph: SPOF rules per kind", "[graph]") {
   auto t = three_tier(3);
   SECTION("postgres without replicas fails every class") {
-    t.components[2].spec = postgres(0);
+    t.components[2] = component("pg", postgres(0));
     auto pg = matching(capsim::analysis::analyse(t), "\"pg\"");
     REQUIRE(pg.size() == 1);
     CHECK(pg[0].message ==
@@ -274,14 +262,14 @@ TEST_CASE("graph: SPOF rules per kind", "[graph]") {
           "requests read, write");
   }
   SECTION("postgres with replicas but manual failover fails writes only") {
-    t.components[2].spec = postgres(2, "manual");
+    t.components[2] = component("pg", postgres(2, "manual"));
     auto pg = matching(capsim::analysis::analyse(t), "\"pg\"");
     REQUIRE(pg.size() == 1);
     CHECK(pg[0].message.find("losing the primary fails request write") != std::string::npos);
     CHECK(pg[0].message.find("read") == std::string::npos);
   }
   SECTION("qdrant with replication_factor 1 across nodes") {
-    cfg::QdrantSpec q;
+    capsim::models::QdrantParams q;
     q.nodes = 3;
     t.components.push_back(component("vec", q));
     t.requests[0].calls[0].calls[0].calls.push_back(call("vec"));
@@ -290,7 +278,7 @@ TEST_CASE("graph: SPOF rules per kind", "[graph]") {
     CHECK(v[0].message.find("losing any node fails request read") != std::string::npos);
   }
   SECTION("a station is one instance") {
-    t.components.push_back(component("ml", cfg::StationSpec{}));
+    t.components.push_back(component("ml", capsim::models::StationParams{}));
     t.requests[1].calls[0].calls[0].calls.push_back(call("ml"));
     auto v = matching(capsim::analysis::analyse(t), "\"ml\"");
     REQUIRE(v.size() == 1);
@@ -299,7 +287,7 @@ TEST_CASE("graph: SPOF rules per kind", "[graph]") {
           "request write");
   }
   SECTION("redis standalone vs sentinel") {
-    cfg::RedisSpec r;
+    capsim::models::RedisParams r;
     CHECK(capsim::analysis::spof_note(component("r", r)) == "1 instance");
     r.mode = "sentinel";
     r.replicas = 2;
@@ -325,7 +313,7 @@ TEST_CASE("graph: blast radius follows the call trees", "[graph]") {
 
   // A cache used only by the read path, with its own broker elsewhere.
   cfg::Topology t;
-  cfg::RedisSpec cache;
+  capsim::models::RedisParams cache;
   t.components = {component("api", app(3)), component("cache", cache),
                   component("pg", postgres(1))};
   cfg::Call get = call("cache");
@@ -340,7 +328,7 @@ TEST_CASE("graph: blast radius follows the call trees", "[graph]") {
 
 TEST_CASE("graph: DOT output names every node and is valid for dot", "[graph]") {
   auto t = voiceassist();
-  t.components.push_back(component("odd \"name\" \\ here", cfg::StationSpec{}));
+  t.components.push_back(component("odd \"name\" \\ here", capsim::models::StationParams{}));
   std::string dot = capsim::analysis::to_dot(t);
   INFO(dot);
   CHECK(dot.rfind("digraph \"voiceassist\" {", 0) == 0);

@@ -14,8 +14,14 @@
 #include <vector>
 
 #include "config/topology.hpp"
-#include "models/decisions.hpp"
-#include "sim/replications.hpp"
+#include "models/load_balancer/rules.hpp"
+#include "models/postgres/rules.hpp"
+#include "models/qdrant/rules.hpp"
+#include "models/redis/rules.hpp"
+#include "models/worker_queue/rules.hpp"
+#include "runs/replications.hpp"
+#include "sim/summary.hpp"
+#include "tests/kinds_support.hpp"
 #include "tests/summary_support.hpp"
 
 namespace core = capsim::core;
@@ -38,7 +44,7 @@ config::Component component(const std::string& name, const std::string& kind, Sp
   c.name = name;
   c.kind = kind;
   c.vcpus = vcpus;
-  c.spec = std::move(spec);
+  c.params = std::make_shared<Spec>(std::move(spec));
   return c;
 }
 
@@ -75,11 +81,11 @@ sim::RunSummary simulate(const std::string& label, const config::Topology& t, do
   run.warmup = warmup;
   run.timeseries = false;
   run.sample_interval = duration;
-  sim::ReplicationPlan plan;
+  capsim::runs::ReplicationPlan plan;
   plan.replications = replications;
   std::printf("\n== %s: %d replications x %.0f s at %.1f rps\n", label.c_str(), replications,
               duration, rps);
-  sim::RunSummary s = sim::run_replications(t, load, run, plan);
+  sim::RunSummary s = capsim::runs::run_replications(t, load, run, plan);
   REQUIRE(s.replications == replications);
   REQUIRE(s.classes.size() == t.requests.size());
   REQUIRE(s.components.size() == t.components.size());
@@ -207,14 +213,14 @@ TEST_CASE("redis: the hit ratio halves when the working set is twice maxmemory",
   const double gib = 1024.0 * 1024 * 1024;
   config::Topology t;
   t.name = "redis-hits";
-  config::RedisSpec cache;
+  capsim::models::RedisParams cache;
   cache.mode = "sentinel";
   cache.replicas = 2;
   cache.maxmemory = gib;
   cache.working_set = 2 * gib;
-  config::RedisSpec full = cache;  // the same cache with everything fitting
+  capsim::models::RedisParams full = cache;  // the same cache with everything fitting
   full.working_set.reset();
-  config::StationSpec db;
+  capsim::models::StationParams db;
   db.servers = 64;
   db.service = core::Distribution::constant(0.001);
   t.components = {component("cache", "redis", cache), component("full", "redis", full),
@@ -245,7 +251,7 @@ TEST_CASE("redis: the hit ratio halves when the working set is twice maxmemory",
 TEST_CASE("redis cluster: keys spread uniformly over the masters by slot", "[models]") {
   config::Topology t;
   t.name = "redis-cluster";
-  config::RedisSpec spec;
+  capsim::models::RedisParams spec;
   spec.mode = "cluster";
   spec.masters = 3;
   spec.replicas = 1;
@@ -269,7 +275,7 @@ TEST_CASE("qdrant: a search waits for its slowest shard, writes for write_consis
   config::Topology t;
   t.name = "qdrant";
   auto qdrant = [](int rf, int wcf, std::optional<long long> points) {
-    config::QdrantSpec q;
+    capsim::models::QdrantParams q;
     q.nodes = 3;
     q.shards = 3;
     q.replication_factor = rf;
@@ -304,7 +310,7 @@ TEST_CASE("postgres: sync replication adds one round trip to write commits only"
     t.name = "pg-sync";
     t.network.rtt = rtt;
     auto pg = [](const std::string& replication, int replicas) {
-      config::PostgresSpec p;
+      capsim::models::PostgresParams p;
       p.replication = replication;
       p.read_replicas = replicas;
       return p;
@@ -363,19 +369,19 @@ TEST_CASE(
   const double S = 0.005, hog = 200, jobs3 = 5, jobs1 = 2;
   config::Topology t;
   t.name = "bullmq";
-  config::RedisSpec broker;
-  config::StationSpec st;
+  capsim::models::RedisParams broker;
+  capsim::models::StationParams st;
   st.servers = 1;
   st.queue_limit = 0;
   st.service = core::Distribution::exponential(S);
-  config::WorkerQueueSpec q3;
+  capsim::models::WorkerQueueParams q3;
   q3.broker = "broker";
   q3.workers = 2;
   q3.concurrency = 500;  // never the bottleneck
   q3.attempts = 3;
   q3.backoff = "exponential";
   q3.backoff_delay = 1;
-  config::WorkerQueueSpec q1 = q3;
+  capsim::models::WorkerQueueParams q1 = q3;
   q1.attempts = 1;
   t.components = {component("broker", "redis", broker), component("st", "station", st),
                   component("jobs3", "worker_queue", q3), component("jobs1", "worker_queue", q1)};

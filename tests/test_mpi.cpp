@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/replications.hpp"
+#include "runs/wire.hpp"
+#include "sim/batch.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
@@ -20,12 +21,6 @@ using capsim::testing::slurp;
 namespace sim = capsim::sim;
 
 namespace {
-
-// Restores run_batch's own executor however a test ends: it is process-wide.
-struct ExecutorGuard {
-  explicit ExecutorGuard(sim::BatchExecutor e) { sim::set_batch_executor(std::move(e)); }
-  ~ExecutorGuard() { sim::set_batch_executor({}); }
-};
 
 // A replication's result without a simulation: one class whose figures name the run and the
 // replication, so that a summary shows which results it was given.
@@ -43,22 +38,19 @@ sim::ReplicationResult fake_result(std::size_t run, int replication) {
 
 }  // namespace
 
-TEST_CASE("run_batch runs its replications through the installed executor, in task order",
+TEST_CASE("run_batch runs its replications through the executor it is given, in task order",
           "[mpi]") {
   std::vector<sim::BatchTask> seen;
-  int processes_seen = -1;
-  ExecutorGuard guard([&](const std::vector<sim::BatchRun>&,
-                          const std::vector<sim::BatchTask>& tasks, int processes) {
+  sim::Executor execute = [&](const std::vector<sim::BatchRun>&,
+                              const std::vector<sim::BatchTask>& tasks) {
     seen = tasks;
-    processes_seen = processes;
     std::vector<sim::ReplicationResult> out;
     for (const auto& t : tasks) out.push_back(fake_result(t.run, t.replication));
     return out;
-  });
-  capsim::config::Topology topology;
-  std::vector<sim::BatchRun> runs = {{&topology, {}, {}, 3}, {&topology, {}, {}, 2}};
-  auto summaries = sim::run_batch(runs, 7);
-  CHECK(processes_seen == 7);  // --jobs reaches the executor as given
+  };
+  auto system = std::make_shared<const sim::Blueprint>();
+  std::vector<sim::BatchRun> runs = {{system, {}, {}, 3}, {system, {}, {}, 2}};
+  auto summaries = sim::run_batch(runs, execute);
   REQUIRE(seen.size() == 5);
   CHECK((seen[0].run == 0 && seen[0].replication == 0));
   CHECK((seen[2].run == 0 && seen[2].replication == 2));
@@ -72,11 +64,11 @@ TEST_CASE("run_batch runs its replications through the installed executor, in ta
 }
 
 TEST_CASE("run_batch refuses an executor that loses results", "[mpi]") {
-  ExecutorGuard guard([](const std::vector<sim::BatchRun>&, const std::vector<sim::BatchTask>&,
-                         int) { return std::vector<sim::ReplicationResult>(1); });
-  capsim::config::Topology topology;
-  std::vector<sim::BatchRun> runs = {{&topology, {}, {}, 2}};
-  CHECK_THROWS_WITH(sim::run_batch(runs, 1),
+  sim::Executor lossy = [](const std::vector<sim::BatchRun>&, const std::vector<sim::BatchTask>&) {
+    return std::vector<sim::ReplicationResult>(1);
+  };
+  std::vector<sim::BatchRun> runs = {{std::make_shared<const sim::Blueprint>(), {}, {}, 2}};
+  CHECK_THROWS_WITH(sim::run_batch(runs, lossy),
                     "the batch executor returned 1 results for 2 replications");
 }
 
@@ -93,16 +85,16 @@ TEST_CASE("a replication's wire text reads back exactly", "[mpi]") {
   c.report.extra["hit_ratio"] = std::sqrt(2.0) / 2;
   r.components.push_back(c);
   r.timeseries.push_back({1.5, "db", "busy", 1.0 / 7.0});
-  std::string wire = sim::result_to_wire(r);
-  sim::ReplicationResult back = sim::result_from_wire(wire);
-  CHECK(sim::result_to_wire(back) == wire);
+  std::string wire = capsim::runs::result_to_wire(r);
+  sim::ReplicationResult back = capsim::runs::result_from_wire(wire);
+  CHECK(capsim::runs::result_to_wire(back) == wire);
   CHECK(back.replication == 4);
   CHECK(back.duration == r.duration);
   CHECK(back.components[0].report.utilisation == r.components[0].report.utilisation);
   CHECK(back.components[0].report.extra.at("hit_ratio") == std::sqrt(2.0) / 2);
   CHECK(back.classes[0].latency.max() == r.classes[0].latency.max());
   CHECK(back.timeseries[0].value == 1.0 / 7.0);
-  CHECK_THROWS(sim::result_from_wire("not json"));
+  CHECK_THROWS(capsim::runs::result_from_wire("not json"));
 }
 
 namespace {

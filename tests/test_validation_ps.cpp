@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/queueing.hpp"
 #include "config/topology.hpp"
-#include "sim/replications.hpp"
+#include "core/queueing.hpp"
+#include "models/app/params.hpp"
+#include "runs/replications.hpp"
+#include "sim/summary.hpp"
 
 namespace core = capsim::core;
 namespace config = capsim::config;
@@ -25,12 +27,12 @@ sim::RunSummary run_ps(core::Distribution demand, double rps) {
   app.name = "app";
   app.kind = "app";
   app.vcpus = 1;
-  config::AppSpec spec;
+  capsim::models::AppParams spec;
   spec.replicas = 1;
   spec.workers = 100000;  // never the bottleneck: the core is
   spec.backlog = 1000000;
   spec.timeout = 0;  // no request timeout
-  app.spec = spec;
+  app.params = std::make_shared<capsim::models::AppParams>(spec);
   t.components = {app};
   config::RequestClass r;
   r.name = "r";
@@ -46,9 +48,9 @@ sim::RunSummary run_ps(core::Distribution demand, double rps) {
   run.duration = 2000;
   run.warmup = 50;
   run.timeseries = false;
-  sim::ReplicationPlan plan;
+  capsim::runs::ReplicationPlan plan;
   plan.replications = 8;
-  return sim::run_replications(t, load, run, plan);
+  return capsim::runs::run_replications(t, load, run, plan);
 }
 
 void check_ps(const char* label, core::Distribution demand) {
