@@ -15,9 +15,10 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-// The order of keys in a component: the schema's, with the new keys beside their kin.
-int key_rank(const std::string& key) {
-  static const std::vector<std::string> order = {
+// The order of keys in a component (the schema's, with the new keys beside their kin) and within
+// its nested objects.
+int key_rank(const std::string& parent, const std::string& key) {
+  static const std::vector<std::string> component = {
       "kind", "description", "instance", "vcpus", "cpu_request", "memory_request", "memory_limit",
       "zones",
       // load_balancer
@@ -30,7 +31,6 @@ int key_rank(const std::string& key) {
       "max_client_conn", "query_wait_timeout", "server_login_retry",
       // postgres
       "read_replicas", "replication", "replication_lag", "max_connections", "reads", "failover",
-      "manager", "ttl", "loop_wait", "retry_timeout", "maximum_lag_on_failover",
       // redis
       "mode", "masters", "sentinels", "quorum", "down_after", "failover_timeout", "node_timeout",
       "require_full_coverage", "op_cost", "maxmemory", "maxmemory_policy", "working_set",
@@ -38,13 +38,22 @@ int key_rank(const std::string& key) {
       "nodes", "shards", "replication_factor", "write_consistency_factor", "points",
       // worker_queue
       "broker", "concurrency", "attempts", "backoff", "lock_duration", "stalled_interval",
-      "limiter", "max", "duration",
-      // autoscale
-      "autoscale", "policy", "min", "target_cpu", "target_memory", "tolerance", "sync_period",
-      "scale_down_window", "startup", "scale_up", "scale_down", "stabilization_window", "select",
-      "policies",
+      "limiter", "autoscale",
       // station
       "servers", "service", "queue_limit", "plan", "provenance"};
+  static const std::vector<std::string> autoscale = {
+      "policy",        "min",       "max",         "target_cpu",
+      "target_memory", "tolerance", "sync_period", "scale_down_window",
+      "startup",       "scale_up",  "scale_down"};
+  static const std::vector<std::string> scaling = {"stabilization_window", "select", "policies"};
+  static const std::vector<std::string> failover = {"manager", "ttl", "loop_wait", "retry_timeout",
+                                                    "maximum_lag_on_failover"};
+  static const std::vector<std::string> limiter = {"max", "duration"};
+  const std::vector<std::string>& order = parent.empty()          ? component
+                                          : parent == "autoscale" ? autoscale
+                                          : parent == "failover"  ? failover
+                                          : parent == "limiter"   ? limiter
+                                                                  : scaling;
   auto it = std::find(order.begin(), order.end(), key);
   return static_cast<int>(it - order.begin());
 }
@@ -65,7 +74,8 @@ std::vector<std::string> segments(const std::string& key) {
 bool key_less(const Setting& a, const Setting& b) {
   auto sa = segments(a.key), sb = segments(b.key);
   for (std::size_t i = 0; i < std::min(sa.size(), sb.size()); i++)
-    if (sa[i] != sb[i]) return key_rank(sa[i]) < key_rank(sb[i]);
+    if (sa[i] != sb[i])
+      return key_rank(i ? sa[i - 1] : "", sa[i]) < key_rank(i ? sa[i - 1] : "", sb[i]);
   return sa.size() < sb.size();
 }
 
