@@ -124,7 +124,10 @@ Origin combine(const std::vector<Origin>& os) {
       it->second.push_back(o.path);
   }
   std::vector<std::string> parts;
-  for (const auto& [file, paths] : by_file) parts.push_back(file + ": " + join(paths, ", "));
+  for (auto& [file, paths] : by_file) {
+    paths.erase(std::remove(paths.begin(), paths.end(), std::string()), paths.end());
+    parts.push_back(paths.empty() ? file : file + ": " + join(paths, ", "));
+  }
   Origin out = os[0];
   out.file = join(parts, "; ");
   out.doc = -1;

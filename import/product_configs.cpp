@@ -109,7 +109,8 @@ RedisCommand parse_redis_command(const std::vector<std::string>& argv, const Ori
       if (words[i] == "--cluster" && i + 1 < words.size() && words[i + 1] == "create") {
         i += 2;
         for (; i < words.size() && !starts_with(words[i], "-"); i++)
-          rc.cluster_create_hosts.push_back({words[i], at.at(at.path + ": --cluster create")});
+          if (auto e = parse_endpoint(words[i]))
+            rc.cluster_create_hosts.push_back({e->host, at.at(at.path + ": --cluster create")});
         i--;
       } else if (words[i] == "--cluster-replicas" && i + 1 < words.size()) {
         Origin o = at.at(at.path + ": --cluster-replicas");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "import/quantities.hpp"
 
 namespace capsim::import {
@@ -41,13 +43,38 @@ YRef::YRef(YAML::Node node, Origin origin, int line_offset)
   }
 }
 
+namespace {
+
+// The maps a "<<" merge key brings in (an alias of a map, or a list of them), nearest first:
+// YAML's merge key type, which compose files use with x- extension fields and anchors. yaml-cpp
+// parses "<<" as an ordinary key, so the lookup follows it here.
+std::vector<YAML::Node> merged_maps(const YAML::Node& map) {
+  std::vector<YAML::Node> out;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar() || it->first.Scalar() != "<<") continue;
+    const YAML::Node value = it->second;
+    if (value.IsMap()) out.push_back(value);
+    if (value.IsSequence())
+      for (std::size_t i = 0; i < value.size(); i++)
+        if (value[i].IsMap()) out.push_back(value[i]);
+  }
+  return out;
+}
+
+std::optional<YAML::Node> lookup(const YAML::Node& map, const std::string& key) {
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  for (const auto& m : merged_maps(map))
+    if (auto found = lookup(m, key)) return found;
+  return std::nullopt;
+}
+
+}  // namespace
+
 YRef YRef::operator[](const std::string& key) const {
   Origin o = origin_.at(origin_.path + "/" + pointer_token(key));
-  if (is_map()) {
-    for (auto it = node_.begin(); it != node_.end(); ++it)
-      if (it->first.IsScalar() && it->first.Scalar() == key)
-        return YRef(it->second, o, line_offset_);
-  }
+  if (is_map())
+    if (auto found = lookup(node_, key)) return YRef(*found, o, line_offset_);
   return YRef(YAML::Node(YAML::NodeType::Undefined), o, line_offset_);
 }
 
@@ -67,12 +94,16 @@ std::vector<YRef> YRef::items() const {
 std::vector<std::pair<std::string, YRef>> YRef::entries() const {
   std::vector<std::pair<std::string, YRef>> out;
   if (!is_map()) return out;
-  for (auto it = node_.begin(); it != node_.end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    const std::string key = it->first.Scalar();
-    out.emplace_back(
-        key, YRef(it->second, origin_.at(origin_.path + "/" + pointer_token(key)), line_offset_));
-  }
+  std::vector<std::string> keys;
+  auto collect = [&](const YAML::Node& map, auto&& self) -> void {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() != "<<" &&
+          std::find(keys.begin(), keys.end(), it->first.Scalar()) == keys.end())
+        keys.push_back(it->first.Scalar());
+    for (const auto& m : merged_maps(map)) self(m, self);
+  };
+  collect(node_, collect);
+  for (const auto& key : keys) out.emplace_back(key, (*this)[key]);
   return out;
 }
 
