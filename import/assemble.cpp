@@ -1032,6 +1032,8 @@ class Assembler {
     long long servers = 0, replicas = 0, sentinels = 0;
     std::vector<Origin> server_o, replica_o, sentinel_o;
     bool cluster = rs.cluster_enabled && rs.cluster_enabled->value;
+    for (int i : c.members)
+      if (infos_[i].redis.cluster_enabled && infos_[i].redis.cluster_enabled->value) cluster = true;
     for (int i : c.members) {
       const Info& m = infos_[i];
       if (m.role == Role::sentinel) {
@@ -1044,11 +1046,16 @@ class Assembler {
         for (auto& o : m.sidecar_origins) sentinel_o.push_back(o);
         for (auto& x : m.redis.sentinel_settings) rs.sentinel_settings.push_back(x);
       }
-      if (m.redis.cluster_enabled && m.redis.cluster_enabled->value) cluster = true;
-      if (m.role == Role::replica)
+      if (m.role == Role::replica) {
         replicas += m.count(), replica_o.push_back(m.count_origin());
-      else
+      } else if (!cluster && m.w->source == "StatefulSet" && m.count() > 1) {
+        // A StatefulSet of N redis pods outside a cluster: pod 0 is the master, the others
+        // replicate from it (Bitnami's chart with Sentinel runs it so).
+        servers += 1, server_o.push_back(m.count_origin());
+        replicas += m.count() - 1, replica_o.push_back(m.count_origin());
+      } else {
         servers += m.count(), server_o.push_back(m.count_origin());
+      }
       // Settings the master does not state, from the others.
       for (const auto& s : m.redis.settings)
         if (std::none_of(rs.settings.begin(), rs.settings.end(),
