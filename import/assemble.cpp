@@ -609,7 +609,10 @@ class Assembler {
       if (cs.type == ConfigType::patroni) target = patroni_target(cs);
       if (cs.type == ConfigType::bullmq) {
         target = bullmq_target(ci);
-        if (!target) continue;
+        if (!target) {
+          check(cs);
+          continue;
+        }
       }
       auto candidates = of_kind(kind);
       if (!target && candidates.size() == 1) target = candidates[0];
@@ -619,9 +622,43 @@ class Assembler {
             fmt::format("{} ({}) applied to no component: {}", cs.name, config_type_name(cs.type),
                         candidates.empty() ? "there is no " + kind + " among the inputs"
                                            : "more than one " + kind + " and none mounts it"));
+        check(cs);
         continue;
       }
       configs_of_[*target].push_back(static_cast<int>(ci));
+    }
+  }
+
+  // A file applied to nothing is still read, so that its syntax and values are checked.
+  void check(const ConfigSource& cs) {
+    switch (cs.type) {
+      case ConfigType::nginx:
+        read_nginx_conf(cs, diag_);
+        break;
+      case ConfigType::pgbouncer: {
+        PgbouncerSettings ps;
+        read_pgbouncer_ini(cs, ps, diag_);
+        break;
+      }
+      case ConfigType::postgresql:
+      case ConfigType::patroni: {
+        PostgresSettings ps;
+        if (cs.type == ConfigType::patroni)
+          read_patroni(cs, ps, diag_);
+        else
+          read_postgresql_conf(cs, ps);
+        postgres_settings(ps, diag_);
+        break;
+      }
+      case ConfigType::redis:
+      case ConfigType::sentinel: {
+        RedisSettings rs;
+        apply_redis_directives(parse_redis_conf(cs), rs, diag_);
+        break;
+      }
+      case ConfigType::bullmq:
+        read_bullmq(cs, diag_);
+        break;
     }
   }
 

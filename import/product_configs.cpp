@@ -154,7 +154,13 @@ void apply_redis_directives(const std::vector<Directive>& ds, RedisSettings& out
       "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"};
   std::string monitored;  // the master name of the first `sentinel monitor`
   for (const auto& d : ds) {
-    auto arg = [&](std::size_t k) { return k < d.args.size() ? d.args[k] : std::string(); };
+    // Single-value directives take their whole argument list as the value, so that
+    // "maxmemory 3 gigabytes" is reported as written.
+    auto arg = [&](std::size_t k) {
+      if (d.name != "sentinel" && d.name != "replicaof" && d.name != "slaveof")
+        return k == 0 ? join(d.args, " ") : std::string();
+      return k < d.args.size() ? d.args[k] : std::string();
+    };
     if (d.name == "maxmemory") {
       auto bytes = parse_redis_memory(arg(0));
       if (!bytes)

@@ -173,7 +173,7 @@ TEST_CASE("service names become component names: lower case, '-' and '.' as '_'"
   CHECK(r.topology["components"].contains("data_service_v2"));
 }
 
-TEST_CASE("a folder's name names the topology; components come in a stable order") {
+TEST_CASE("a folder's name names the topology, and components come in a stable order") {
   TempDir dir;
   dir.write("shop/docker-compose.yml", R"(services:
   zeta: {image: node:20}

@@ -96,7 +96,7 @@ spec:
         "hpa.yaml: /spec/behavior/scaleUp/policies");
 }
 
-TEST_CASE("HPA: only what it states; v1's targetCPUUtilizationPercentage; an AverageValue target") {
+TEST_CASE("HPA: only what it states, v1 targetCPUUtilizationPercentage, an AverageValue target") {
   auto v1 = import_ok({{"api.yaml", kApi}, {"hpa.yaml", R"(apiVersion: autoscaling/v1
 kind: HorizontalPodAutoscaler
 metadata: {name: api}
@@ -140,7 +140,7 @@ TEST_CASE("multi-document files: provenance carries the document index") {
   CHECK(provenance(r, "cache", "kind") == "docker-compose.yml: /services/cache/image");
 }
 
-TEST_CASE("a Service names the workloads its selector matches; StatefulSet pods are name-N") {
+TEST_CASE("a Service names the workloads its selector matches, StatefulSet pods are name-N") {
   auto r = import_ok({{"app.yaml", R"(apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
