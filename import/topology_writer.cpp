@@ -218,16 +218,21 @@ class RequestSkeleton {
     }
   }
 
-  // What a component calls, in component order, without load balancers (and `except`).
+  // What a component calls, in component order (and not `except`). A call to a load balancer is a
+  // call to its upstream: requests name the upstream, the load balancer in front is implied.
   std::vector<const Component*> dependencies(const Component& c,
                                              const std::string& except = "") const {
-    std::vector<const Component*> out;
-    for (const auto& other : a_.components) {
-      if (other.name == except || other.kind == "load_balancer" || other.name == c.name) continue;
-      if (std::any_of(c.edges.begin(), c.edges.end(),
-                      [&](const Edge& e) { return e.to == other.name; }))
-        out.push_back(&other);
+    std::set<std::string> called;
+    for (const auto& e : c.edges) {
+      const Component* t = find(e.to);
+      if (t && t->kind == "load_balancer") t = find(text_of(*t, "upstream"));
+      if (t) called.insert(t->name);
     }
+    std::vector<const Component*> out;
+    for (const auto& other : a_.components)
+      if (other.name != except && other.name != c.name && other.kind != "load_balancer" &&
+          called.count(other.name))
+        out.push_back(&other);
     return out;
   }
 

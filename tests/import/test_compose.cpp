@@ -200,3 +200,25 @@ TEST_CASE("a folder's name names the topology, and components come in a stable o
   CHECK(component(r, "zeta")["description"] ==
         "app recognised from compose service zeta in docker-compose.yml (image node:20)");
 }
+
+TEST_CASE("an app that calls another through its load balancer calls the upstream") {
+  auto r = import_ok({{"docker-compose.yml", R"(services:
+  web:
+    image: node:20
+    environment: {API_URL: "http://api-lb:8080"}
+  api-lb:
+    image: nginx
+    depends_on: [api]
+  api:
+    image: python:3.12
+  front:
+    image: nginx
+    depends_on: [web]
+)"}});
+  // Two load balancers: a placeholder class for each entry point.
+  REQUIRE(r.topology["requests"].contains("FILL_IN_api_requests"));
+  const auto& web = r.topology["requests"]["FILL_IN_web_requests"]["calls"][0];
+  CHECK(web["to"] == "web");
+  REQUIRE(web["calls"].size() == 1);
+  CHECK(web["calls"][0]["to"] == "api");
+}
