@@ -51,6 +51,23 @@ const char* config_type_name(ConfigType type) {
   return "";
 }
 
+std::optional<ConfigType> config_type_for_content(const std::string& file_name,
+                                                  const std::string& text) {
+  const std::string ext = lower(fs::path(file_name).extension().string());
+  if (ext == ".json") return ConfigType::bullmq;  // checked for BullMQ keys when read
+  if (ext == ".ini" && contains(text, "[pgbouncer]")) return ConfigType::pgbouncer;
+  if (ext != ".conf") return std::nullopt;
+  if (contains(text, "sentinel monitor")) return ConfigType::sentinel;
+  if (contains(text, "upstream") || contains(text, "proxy_pass")) return ConfigType::nginx;
+  if (contains(text, "maxmemory") || contains(text, "cluster-enabled") ||
+      contains(text, "replicaof") || contains(text, "appendonly"))
+    return ConfigType::redis;
+  if (contains(text, "max_connections") || contains(text, "shared_buffers") ||
+      contains(text, "synchronous_commit"))
+    return ConfigType::postgresql;
+  return std::nullopt;
+}
+
 namespace {
 
 bool is_yaml_name(const fs::path& p) {
@@ -155,6 +172,9 @@ Inputs read_inputs(const std::vector<std::string>& paths, Diagnostics& diag) {
     in.files.push_back(rel);
     const std::string text = read_text(f);
     auto type = config_type_for_name(rel);
+    // A file named on the command line may have any name: tell its kind from its content.
+    const bool named = std::find(given.begin(), given.end(), f) != given.end();
+    if (!type && named) type = config_type_for_content(f.filename().string(), text);
     if (type && *type != ConfigType::patroni) {
       in.configs.push_back(
           ConfigSource{*type, f.filename().string(), text, Origin{rel, -1, "", 0}, 1, rel, "", ""});

@@ -15,6 +15,11 @@ namespace capsim::import {
 // *postgres*.conf), *sentinel*.conf, *redis*.conf, *patroni*.yml / .yaml, *bullmq*.json.
 std::optional<ConfigType> config_type_for_name(const std::string& file_name);
 const char* config_type_name(ConfigType type);
+// For a file named on the command line whose name says nothing: *.json is BullMQ options, an
+// *.ini with a [pgbouncer] section PgBouncer's, a *.conf by its directives (sentinel monitor,
+// upstream / proxy_pass, maxmemory / cluster-enabled / replicaof, max_connections).
+std::optional<ConfigType> config_type_for_content(const std::string& file_name,
+                                                  const std::string& text);
 
 Inputs read_inputs(const std::vector<std::string>& paths, Diagnostics& diag);
 

@@ -230,3 +230,22 @@ TEST_CASE("a path that does not exist, and a file the import does not read") {
   CHECK(t.problems[0].file == "notes.txt");
   CHECK(t.problems[0].message.find("not a file the import reads") != std::string::npos);
 }
+
+TEST_CASE("a file named on the command line is read by its content when its name says nothing") {
+  TempDir dir;
+  dir.write("docker-compose.yml",
+            "services:\n  lb: {image: nginx}\n  api: {image: node:20}\n  "
+            "jobs: {image: node:20, command: node worker.js}\n  cache: {image: redis}\n");
+  dir.write("conf.d/default.conf",
+            "upstream a { least_conn; server api:80; }\nserver { location / { proxy_pass http://a; "
+            "} }\n");
+  dir.write("worker-options.json", R"({"concurrency": 3})");
+  auto r = capsim::import::import_paths({(dir.path() / "docker-compose.yml").string(),
+                                         (dir.path() / "conf.d" / "default.conf").string(),
+                                         (dir.path() / "worker-options.json").string()});
+  INFO(problems_text(r));
+  REQUIRE(r.problems.empty());
+  CHECK(component(r, "lb")["balance"] == "least_conn");
+  CHECK(component(r, "jobs")["concurrency"] == 3);
+  CHECK(provenance(r, "lb", "balance") == "conf.d/default.conf: upstream a / least_conn");
+}
