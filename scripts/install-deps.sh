@@ -7,6 +7,7 @@ packages=(
   libsimgrid-dev          # the discrete-event engine
   libboost-graph-dev      # topology graph analysis
   nlohmann-json3-dev      # every input and output
+  libyaml-cpp-dev         # capsim import: compose files and Kubernetes YAML
   catch2                  # tests (v2)
   libcli11-dev libfmt-dev # command line, formatting
   libvalijson-dev         # JSON Schema checks in tests
