@@ -35,6 +35,8 @@ struct AnalyticVisit {
   Demands& d;
   // Walks nested calls (a job's) with weight p; returns their latency without queueing.
   std::function<double(const std::vector<config::Call>& calls, double p)> walk;
+  // What one command costs component `i` (a broker's), as its kind says; 0 if it says nothing.
+  std::function<double(int component)> command_cost;
 };
 
 // The tier's load at the predicted rate.

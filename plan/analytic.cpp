@@ -79,7 +79,8 @@ class Walker {
                                 d_,
                                 [this](const std::vector<Call>& calls, double weight) {
                                   return walk(calls, weight, false);
-                                }};
+                                },
+                                [this](int i) { return command_cost(i); }};
     if (kind.analytic.visit) {
       kind.analytic.visit(visit);
     } else {  // the call's demand is CPU here, its io a wait
@@ -93,6 +94,12 @@ class Walker {
     if (!c.on_miss.empty() && hit < 1) own += (1 - hit) * walk(c.on_miss, p * (1 - hit), false);
     if (kind.analytic.holds_workers) d_.held[k] += p * own;
     return own;
+  }
+
+  double command_cost(int i) const {
+    const Component& c = t_.components[i];
+    const auto& cost = models::kind_of(c).analytic.command_cost;
+    return cost ? cost(c) : 0;
   }
 
   const Topology& t_;

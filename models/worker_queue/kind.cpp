@@ -3,7 +3,6 @@
 
 #include "models/autoscale_params.hpp"
 #include "models/common.hpp"
-#include "models/registry.hpp"
 #include "models/worker_queue/params.hpp"
 
 namespace capsim::models {
@@ -45,11 +44,7 @@ Analytic kind_analytic() {
     }
     // The broker takes one command; the job runs later on a slot, off the request path.
     const auto& s = params(v.topology.components[v.component]);
-    if (int b = v.topology.index_of(s.broker); b >= 0) {
-      const config::Component& broker = v.topology.components[b];
-      if (const Kind* k = find(broker.kind); k && k->analytic.command_cost)
-        v.d.cpu[b] += v.p * k->analytic.command_cost(broker);
-    }
+    if (int b = v.topology.index_of(s.broker); b >= 0) v.d.cpu[b] += v.p * v.command_cost(b);
     for (const auto& job : v.topology.jobs)
       if (job.name == v.call.enqueue) v.d.held[v.component] += v.p * v.walk(job.calls, v.p);
   };
