@@ -10,10 +10,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json optional_number(std::optional<double> v) {
-  return v ? Json(*v) : Json();
-}
-
 struct PhaseFigures {
   double throughput = 0, error_rate = 0, p50 = 0, p95 = 0, p99 = 0;
   std::string top_error;
@@ -60,48 +56,37 @@ std::vector<sim::Timeline::Event> drill_events(const sim::DrillSummary& d) {
   return events;
 }
 
-Json timeline_json(const sim::DrillSummary& d, const DrillInfo& info) {
-  Json j = {{"schema", "capsim/timeline"},
-            {"version", kTimelineVersion},
-            {"scenario", info.scenario},
-            {"fault_at_s", d.first.fault_at},
-            {"recovered_at_s", optional_number(d.first.recovered_at)},
-            {"time_to_recover_s",
-             optional_number(d.first.recovered_at
-                                 ? std::optional<double>(*d.first.recovered_at - d.first.fault_at)
-                                 : std::nullopt)},
-            {"window_s", d.first.window}};
-  j["events"] = Json::array();
+TimelineFile timeline_file(const sim::DrillSummary& d, const DrillInfo& info) {
+  TimelineFile f;
+  f.scenario = info.scenario;
+  f.fault_at_s = d.first.fault_at;
+  f.recovered_at_s = d.first.recovered_at;
+  if (d.first.recovered_at) f.time_to_recover_s = *d.first.recovered_at - d.first.fault_at;
+  f.window_s = d.first.window;
   for (const auto& e : drill_events(d))
-    j["events"].push_back(
-        {{"time_s", e.time}, {"component", e.component}, {"event", e.event}, {"detail", e.detail}});
-  for (std::size_t p = 0; p < d.phases.size(); ++p) {
-    const auto& phase = d.phases[p];
-    Json pj = {{"name", phase.name}, {"from_s", phase.from}, {"to_s", phase.to}};
-    pj["classes"] = Json::array();
+    f.events.push_back({e.time, e.component, e.event, e.detail});
+  for (const auto& phase : d.phases) {
+    TimelineFile::Phase p{phase.name, phase.from, phase.to, {}};
     for (const auto& c : phase.classes) {
-      PhaseFigures f = figures(phase, c);
-      pj["classes"].push_back({{"name", c.name},
-                               {"requests", c.requests},
-                               {"throughput_rps", f.throughput},
-                               {"error_rate", f.error_rate},
-                               {"errors", c.errors},
-                               {"p50_s", f.p50},
-                               {"p95_s", f.p95},
-                               {"p99_s", f.p99}});
+      PhaseFigures fig = figures(phase, c);
+      p.classes.push_back({c.name, c.requests, fig.throughput, fig.error_rate, c.errors, fig.p50,
+                           fig.p95, fig.p99});
     }
-    j["phases"].push_back(pj);
+    f.phases.push_back(std::move(p));
   }
-  j["lost_writes"] = {{"count", d.lost_writes.mean}, {"lag_s", d.lost_lag}};
-  j["verdict"] = {{"pass", info.verdict.pass}, {"reasons", info.verdict.reasons}};
-  auto hw = [](double h) { return std::isfinite(h) ? Json(h) : Json(); };
-  j["recovery"] = {{"mean_s", d.recovery.samples.empty() ? Json() : Json(d.recovery.mean)},
-                   {"ci95_s", hw(d.recovery.half_width)},
-                   {"samples_s", d.recovery.samples},
-                   {"not_recovered", d.not_recovered}};
-  j["errors_until"] = {{"mean_s", d.last_error.samples.empty() ? Json() : Json(d.last_error.mean)},
-                       {"samples_s", d.last_error.samples}};
-  return j;
+  f.lost_writes = {d.lost_writes.mean, d.lost_lag};
+  f.verdict = TimelineFile::Verdict{info.verdict.pass, info.verdict.reasons};
+  auto mean = [](const sim::Estimate& e) {
+    return e.samples.empty() ? std::nullopt : std::optional<double>(e.mean);
+  };
+  f.recovery = {mean(d.recovery), finite_or_none(d.recovery.half_width), d.recovery.samples,
+                d.not_recovered};
+  f.errors_until = {mean(d.last_error), d.last_error.samples};
+  return f;
+}
+
+Json timeline_json(const sim::DrillSummary& d, const DrillInfo& info) {
+  return timeline_file(d, info);
 }
 
 std::string drill_table(const sim::DrillSummary& d, const DrillInfo& info) {

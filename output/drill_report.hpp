@@ -7,11 +7,10 @@
 #include <string>
 
 #include "analysis/slo_check.hpp"
+#include "output/run_files.hpp"
 #include "sim/summary.hpp"
 
 namespace capsim::output {
-
-constexpr int kTimelineVersion = 1;
 
 struct DrillInfo {
   std::string scenario, scenario_file, topology_name, topology_file, load_source;
@@ -22,6 +21,7 @@ struct DrillInfo {
 
 // Replication 0's events plus the derived ones (last failed request, SLO holds again), by time.
 std::vector<sim::Timeline::Event> drill_events(const sim::DrillSummary& d);
+TimelineFile timeline_file(const sim::DrillSummary& d, const DrillInfo& info);
 nlohmann::json timeline_json(const sim::DrillSummary& d, const DrillInfo& info);
 std::string drill_table(const sim::DrillSummary& d, const DrillInfo& info);
 std::string drill_markdown(const sim::DrillSummary& d, const DrillInfo& info);

@@ -37,6 +37,45 @@ std::string month_or_never(const std::optional<int>& m) {
   return m ? core::format_month(*m) : std::string("not within the horizon");
 }
 
+std::optional<std::string> month_if(const std::optional<int>& m) {
+  return m ? std::optional<std::string>(core::format_month(*m)) : std::nullopt;
+}
+
+PlanFile::Period period_of(const plan::PeriodPlan& period, const PlanInfo& info) {
+  PlanFile::Period f;
+  f.period = core::format_month(period.month);
+  f.peak_rps = period.peak_rps;
+  f.recommended = period.recommended;
+  f.why_not = period.why_not;
+  for (const auto& t : period.tiers) {
+    f.setup[t.component] = t.setup;
+    f.tiers.push_back({t.component, t.setup, t.choice.count, t.choice.instance, t.choice.mode,
+                       t.monthly, t.utilisation, t.predicted});
+  }
+  f.p95_s = worst(period.p95);
+  f.p99_s = worst(period.p99);
+  f.p95_by_class_s = period.p95;
+  f.p99_by_class_s = period.p99;
+  f.error_rate = period.error_rate;
+  f.binding = period.binding;
+  f.monthly_usd = period.monthly;
+  f.delta_usd = period.delta;
+  f.n_plus_1_premium_usd = period.n_plus_1_premium;
+  f.changes = period.changes;
+  for (const auto& d : period.drills)
+    f.drills.push_back({d.target, d.pass, d.recovery, d.error_rate, d.note});
+  if (period.runner_up) {
+    PlanFile::RunnerUp r{{}, period.runner_up_monthly, period.runner_up_confirmed};
+    const auto& components = info.topology->components;
+    for (std::size_t i = 0; i < period.runner_up->size(); ++i)
+      r.setup[components[i].name] = plan::describe(components[i], (*period.runner_up)[i]);
+    f.runner_up = std::move(r);
+  }
+  f.candidates_evaluated = period.candidates;
+  f.simulations = period.simulations;
+  return f;
+}
+
 // Pads to a width (the tables are for a terminal).
 std::string pad(const std::string& s, std::size_t w) {
   return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
@@ -44,94 +83,30 @@ std::string pad(const std::string& s, std::size_t w) {
 
 }  // namespace
 
-Json plan_json(const plan::PlanResult& p, const PlanInfo& info) {
+PlanFile plan_file(const plan::PlanResult& p, const PlanInfo& info) {
   const auto& cat = *info.catalog;
-  Json j = {{"schema", "capsim/plan"},
-            {"version", kPlanVersion},
-            {"capsim", CAPSIM_VERSION},
-            {"topology", {{"name", info.topology->name}, {"file", info.topology_file}}},
-            {"traffic", info.traffic_file},
-            {"slo", info.slo_file},
-            {"headroom", info.headroom},
-            {"catalog",
-             {{"file", info.catalog_file},
-              {"provider", cat.provider},
-              {"region", cat.region},
-              {"currency", cat.currency},
-              {"date", cat.date},
-              {"hours_per_month", config::Catalog::hours_per_month}}},
-            {"wall_seconds", p.wall_seconds},
-            {"simulations", p.simulations}};
-  j["periods"] = Json::array();
-  for (const auto& period : p.periods) {
-    Json pj = {{"period", core::format_month(period.month)},
-               {"peak_rps", period.peak_rps},
-               {"recommended", period.recommended},
-               {"why_not", period.why_not},
-               {"p95_s", worst(period.p95)},
-               {"p99_s", worst(period.p99)},
-               {"p95_by_class_s", period.p95},
-               {"p99_by_class_s", period.p99},
-               {"error_rate", period.error_rate},
-               {"binding", period.binding},
-               {"monthly_usd", period.monthly},
-               {"delta_usd", period.delta},
-               {"n_plus_1_premium_usd", period.n_plus_1_premium},
-               {"changes", period.changes},
-               {"candidates_evaluated", period.candidates},
-               {"simulations", period.simulations}};
-    pj["setup"] = Json::object();
-    pj["tiers"] = Json::array();
-    for (const auto& t : period.tiers) {
-      pj["setup"][t.component] = t.setup;
-      pj["tiers"].push_back({{"component", t.component},
-                             {"setup", t.setup},
-                             {"count", t.choice.count},
-                             {"instance", t.choice.instance},
-                             {"mode", t.choice.mode},
-                             {"monthly_usd", t.monthly},
-                             {"utilisation", t.utilisation},
-                             {"predicted_utilisation", t.predicted}});
-    }
-    pj["drills"] = Json::array();
-    for (const auto& d : period.drills)
-      pj["drills"].push_back({{"target", d.target},
-                              {"pass", d.pass},
-                              {"recovery_s", d.recovery ? Json(*d.recovery) : Json()},
-                              {"error_rate", d.error_rate},
-                              {"note", d.note}});
-    if (period.runner_up) {
-      Json setup = Json::object();
-      for (std::size_t i = 0; i < period.runner_up->size(); ++i)
-        setup[info.topology->components[i].name] =
-            plan::describe(info.topology->components[i], (*period.runner_up)[i]);
-      pj["runner_up"] = {{"setup", setup},
-                         {"monthly_usd", period.runner_up_monthly},
-                         {"confirmed", period.runner_up_confirmed}};
-    } else {
-      pj["runner_up"] = nullptr;
-    }
-    j["periods"].push_back(pj);
-  }
-  j["runway"] = Json::array();
+  PlanFile f;
+  f.capsim = CAPSIM_VERSION;
+  f.topology = {info.topology->name, info.topology_file};
+  f.traffic = info.traffic_file;
+  f.slo = info.slo_file;
+  f.headroom = info.headroom;
+  f.catalog = {info.catalog_file, cat.provider, cat.region,
+               cat.currency,      cat.date,     config::Catalog::hours_per_month};
+  f.wall_seconds = p.wall_seconds;
+  f.simulations = p.simulations;
+  for (const auto& period : p.periods) f.periods.push_back(period_of(period, info));
   for (const auto& r : p.runway)
-    j["runway"].push_back(
-        {{"component", r.component},
-         {"resource", r.resource},
-         {"over_headroom", r.over_headroom ? Json(core::format_month(*r.over_headroom)) : Json()},
-         {"saturated", r.saturated ? Json(core::format_month(*r.saturated)) : Json()}});
-  Json rows = Json::array();
+    f.runway.push_back({r.component, r.resource, month_if(r.over_headroom), month_if(r.saturated)});
   for (const auto& r : p.rule_of_thumb)
-    rows.push_back({{"period", core::format_month(r.month)},
-                    {"mean_rps", r.rps},
-                    {"users", r.users},
-                    {"app_instances", r.app_instances},
-                    {"db_connections", r.db_connections},
-                    {"redis_gb", r.redis_gb},
-                    {"database", r.database},
-                    {"redis", r.redis}});
-  j["rule_of_thumb"] = {{"rows", rows}, {"comparison", rule_of_thumb_comparison(p, info)}};
-  return j;
+    f.rule_of_thumb.rows.push_back({core::format_month(r.month), r.rps, r.users, r.app_instances,
+                                    r.db_connections, r.redis_gb, r.database, r.redis});
+  f.rule_of_thumb.comparison = rule_of_thumb_comparison(p, info);
+  return f;
+}
+
+Json plan_json(const plan::PlanResult& p, const PlanInfo& info) {
+  return plan_file(p, info);
 }
 
 std::vector<std::string> rule_of_thumb_comparison(const plan::PlanResult& p, const PlanInfo& info) {
@@ -327,18 +302,22 @@ std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info) {
   return out;
 }
 
-std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info) {
-  std::string out = "period,component,setup,count,hourly_usd,monthly_usd\n";
+std::vector<CostRow> cost_rows(const plan::PlanResult& p, const PlanInfo& info) {
+  std::vector<CostRow> rows;
   for (const auto& period : p.periods)
     for (const auto& tier : period.tiers) {
       const auto& c = *info.topology->find(tier.component);
       const auto* type =
           tier.choice.instance.empty() ? nullptr : info.catalog->find(tier.choice.instance);
-      out += fmt::format("{},{},\"{}\",{},{},{:.2f}\n", core::format_month(period.month), tier.component,
-                         tier.setup, plan::billed_machines(c, tier.choice),
-                         type ? type->hourly : 0.0, tier.monthly);
+      rows.push_back({core::format_month(period.month), tier.component, tier.setup,
+                      plan::billed_machines(c, tier.choice), type ? type->hourly : 0.0,
+                      tier.monthly});
     }
-  return out;
+  return rows;
+}
+
+std::string costs_csv(const plan::PlanResult& p, const PlanInfo& info) {
+  return to_csv(cost_rows(p, info));
 }
 
 }  // namespace capsim::output

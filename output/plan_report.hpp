@@ -8,11 +8,10 @@
 
 #include "config/catalog.hpp"
 #include "config/topology.hpp"
+#include "output/run_files.hpp"
 #include "plan/planner.hpp"
 
 namespace capsim::output {
-
-constexpr int kPlanVersion = 1;
 
 struct PlanInfo {
   std::string topology_file, traffic_file, catalog_file, slo_file;
@@ -21,6 +20,9 @@ struct PlanInfo {
   const config::Catalog* catalog = nullptr;
 };
 
+// plan.json and costs.csv as their structs (output/run_files.hpp), and as text.
+PlanFile plan_file(const plan::PlanResult& p, const PlanInfo& info);
+std::vector<CostRow> cost_rows(const plan::PlanResult& p, const PlanInfo& info);
 nlohmann::json plan_json(const plan::PlanResult& p, const PlanInfo& info);
 std::string plan_table(const plan::PlanResult& p, const PlanInfo& info);
 std::string plan_markdown(const plan::PlanResult& p, const PlanInfo& info);

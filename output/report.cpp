@@ -14,10 +14,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json estimate_json(const sim::Estimate& e) {
-  Json j = {{"mean", e.mean}};
-  j["ci95"] = std::isfinite(e.half_width) ? Json(e.half_width) : Json(nullptr);
-  return j;
+SummaryFile::Estimate estimate(const sim::Estimate& e) {
+  return {e.mean, finite_or_none(e.half_width)};
 }
 
 std::string pm(const sim::Estimate& e, double scale, const char* unit, int digits = 1) {
@@ -57,65 +55,51 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
-  Json j;
-  j["schema"] = "capsim/summary";
-  j["version"] = kSummaryVersion;
-  j["capsim"] = CAPSIM_VERSION;
-  j["command"] = info.command;
-  j["topology"] = {{"name", info.topology_name}, {"file", info.topology_file}};
-  j["load"] = {{"rps", info.rps}, {"source", info.load_source}, {"arrival", info.arrival}};
-  j["run"] = {{"duration_s", s.duration},
-              {"warmup_s", s.warmup},
-              {"seed", s.seed},
-              {"replications", s.replications},
-              {"shed", s.shed}};
-  j["classes"] = Json::array();
-  for (const auto& c : s.classes) {
-    j["classes"].push_back({{"name", c.name},
-                            {"throughput_rps", estimate_json(c.throughput)},
-                            {"error_rate", estimate_json(c.error_rate)},
-                            {"latency_s",
-                             {{"mean", estimate_json(c.mean)},
-                              {"p50", estimate_json(c.p50)},
-                              {"p95", estimate_json(c.p95)},
-                              {"p99", estimate_json(c.p99)},
-                              {"p999", estimate_json(c.p999)}}},
-                            {"completed", c.completed},
-                            {"failed", c.failed},
-                            {"errors", c.errors}});
-  }
-  j["components"] = Json::array();
+SummaryFile summary_file(const sim::RunSummary& s, const RunInfo& info) {
+  SummaryFile f;
+  f.capsim = CAPSIM_VERSION;
+  f.command = info.command;
+  f.topology = {info.topology_name, info.topology_file};
+  f.load = {info.rps, info.load_source, info.arrival};
+  f.run = {s.duration, s.warmup, s.seed, s.replications, s.shed};
+  for (const auto& c : s.classes)
+    f.classes.push_back(
+        {c.name,
+         estimate(c.throughput),
+         estimate(c.error_rate),
+         {estimate(c.mean), estimate(c.p50), estimate(c.p95), estimate(c.p99), estimate(c.p999)},
+         c.completed,
+         c.failed,
+         c.errors});
   for (const auto& c : s.components) {
-    Json extra = Json::object();
-    for (const auto& [k, e] : c.extra) extra[k] = estimate_json(e);
-    j["components"].push_back({{"name", c.name},
-                               {"kind", c.kind},
-                               {"instances", c.instances},
-                               {"utilisation", estimate_json(c.utilisation)},
-                               {"service_utilisation", estimate_json(c.service_utilisation)},
-                               {"mean_queue", estimate_json(c.mean_queue)},
-                               {"max_queue", c.max_queue},
-                               {"mean_wait_s", estimate_json(c.mean_wait)},
-                               {"throughput_rps", estimate_json(c.throughput)},
-                               {"turned_away", estimate_json(c.turned_away)},
-                               {"saturated", c.saturated},
-                               {"bottleneck", c.bottleneck},
-                               {"extra", extra}});
+    SummaryFile::Component fc{c.name,
+                              c.kind,
+                              c.instances,
+                              estimate(c.utilisation),
+                              estimate(c.service_utilisation),
+                              estimate(c.mean_queue),
+                              c.max_queue,
+                              estimate(c.mean_wait),
+                              estimate(c.throughput),
+                              estimate(c.turned_away),
+                              c.saturated,
+                              c.bottleneck,
+                              {}};
+    for (const auto& [key, e] : c.extra) fc.extra[key] = estimate(e);
+    f.components.push_back(std::move(fc));
   }
-  j["saturated"] = s.saturated;
+  f.saturated = s.saturated;
   if (info.slo) {
-    Json checks = Json::array();
+    f.slo = SummaryFile::Slo{info.slo_file, info.slo->pass, {}};
     for (const auto& c : info.slo->checks)
-      checks.push_back({{"subject", c.subject},
-                        {"value", c.value},
-                        {"ci95", c.half_width},
-                        {"target", c.target},
-                        {"pass", c.pass},
-                        {"uncertain", c.uncertain}});
-    j["slo"] = {{"file", info.slo_file}, {"pass", info.slo->pass}, {"checks", checks}};
+      f.slo->checks.push_back(
+          {c.subject, c.value, finite_or_none(c.half_width), c.target, c.pass, c.uncertain});
   }
-  return j;
+  return f;
+}
+
+Json summary_json(const sim::RunSummary& s, const RunInfo& info) {
+  return summary_file(s, info);
 }
 
 std::string summary_table(const sim::RunSummary& s, const RunInfo& info) {
@@ -215,19 +199,25 @@ std::string summary_csv(const sim::RunSummary& s) {
   return out;
 }
 
+std::vector<TimeseriesRow> timeseries_rows(const sim::RunSummary& s) {
+  std::vector<TimeseriesRow> rows;
+  for (const auto& t : s.timeseries) rows.push_back({t.time, t.component, t.metric, t.value});
+  return rows;
+}
+
+std::vector<LatencyRow> latency_rows(const sim::RunSummary& s) {
+  std::vector<LatencyRow> rows;
+  for (const auto& c : s.classes)
+    for (const auto& [bound, n] : c.latency.buckets()) rows.push_back({c.name, bound, n});
+  return rows;
+}
+
 std::string timeseries_csv(const sim::RunSummary& s) {
-  std::string out = "time,component,metric,value\n";
-  for (const auto& t : s.timeseries)
-    out += fmt::format("{},{},{},{}\n", t.time, t.component, t.metric, t.value);
-  return out;
+  return to_csv(timeseries_rows(s));
 }
 
 std::string latency_csv(const sim::RunSummary& s) {
-  std::string out = "class,upper_bound_s,count\n";
-  for (const auto& c : s.classes)
-    for (const auto& [bound, n] : c.latency.buckets())
-      out += fmt::format("{},{},{}\n", c.name, bound, n);
-  return out;
+  return to_csv(latency_rows(s));
 }
 
 void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunInfo& info,
@@ -240,12 +230,8 @@ void write_run_dir(const std::string& dir, const sim::RunSummary& s, const RunIn
   write_file(d / "summary.json", summary_json(s, info).dump(2) + "\n");
   write_file(d / "timeseries.csv", timeseries_csv(s));
   write_file(d / "latency.csv", latency_csv(s));
-  Json run = {{"capsim", CAPSIM_VERSION},
-              {"command", info.command},
-              {"seed", s.seed},
-              {"replications", s.replications},
-              {"inputs", inputs}};
-  write_file(d / "run.json", run.dump(2) + "\n");
+  RunFile run{CAPSIM_VERSION, info.command, s.seed, s.replications, inputs};
+  write_file(d / "run.json", Json(run).dump(2) + "\n");
 }
 
 }  // namespace capsim::output

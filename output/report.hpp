@@ -8,11 +8,10 @@
 #include <string>
 
 #include "analysis/slo_check.hpp"
+#include "output/run_files.hpp"
 #include "sim/summary.hpp"
 
 namespace capsim::output {
-
-constexpr int kSummaryVersion = 1;
 
 struct RunInfo {
   std::string command = "simulate";
@@ -24,6 +23,11 @@ struct RunInfo {
   std::optional<analysis::SloVerdict> slo;  // the run against it
 };
 
+// The run's files as their structs (output/run_files.hpp)...
+SummaryFile summary_file(const sim::RunSummary& s, const RunInfo& info);
+std::vector<TimeseriesRow> timeseries_rows(const sim::RunSummary& s);
+std::vector<LatencyRow> latency_rows(const sim::RunSummary& s);
+// ... and as text.
 nlohmann::json summary_json(const sim::RunSummary& s, const RunInfo& info);
 std::string summary_table(const sim::RunSummary& s, const RunInfo& info);
 std::string summary_markdown(const sim::RunSummary& s, const RunInfo& info);
