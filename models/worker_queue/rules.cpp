@@ -21,4 +21,14 @@ double bullmq_backoff(const std::string& type, double delay, int attempts_made) 
   return 0;  // "none": retried without delay as soon as it fails
 }
 
+bool bullmq_limiter_admit(LimiterWindow& window, double now, int max, double duration) {
+  if (now >= window.end) {
+    window.end = now + duration;
+    window.count = 0;
+  }
+  if (window.count >= max) return false;
+  ++window.count;
+  return true;
+}
+
 }  // namespace capsim::models
