@@ -114,7 +114,7 @@ class Builder {
       calls(base + static_cast<int>(i), t.jobs[i].calls, "calls");
   }
 
-  Graph take() { return std::move(g_); }
+  Graph take() { return g_; }
 
  private:
   void edge(int from, int to, const std::string& relation, const std::string& pointer) {

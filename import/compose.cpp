@@ -153,7 +153,7 @@ void read_service(const std::string& name, const YRef& svc, const std::string& d
   read_environment(svc["environment"], c);
 
   // Replicas: deploy.replicas (Compose Specification "deploy"), else the older `scale`.
-  for (YRef r : {svc["deploy"]["replicas"], svc["scale"]}) {
+  for (const YRef& r : {svc["deploy"]["replicas"], svc["scale"]}) {
     if (!r.defined()) continue;
     if (auto n = yaml_integer(r, "a whole number of replicas", diag)) w.replicas = {*n, r.origin()};
     break;

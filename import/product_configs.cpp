@@ -436,10 +436,11 @@ void read_patroni(const ConfigSource& cs, PostgresSettings& out, Diagnostics& di
     else
       out.patroni_synchronous_mode = {*f, path_of(r)};
   }
-  for (YRef params : {dcs["postgresql"]["parameters"], root["postgresql"]["parameters"]})
+  for (const YRef& params : {dcs["postgresql"]["parameters"], root["postgresql"]["parameters"]})
     for (const auto& [name, value] : params.entries())
       out.params[lower(name)] = {lower(name), value.text(), path_of(value)};
-  for (YRef addr : {root["postgresql"]["connect_address"], root["restapi"]["connect_address"]})
+  for (const YRef& addr :
+       {root["postgresql"]["connect_address"], root["restapi"]["connect_address"]})
     if (addr.is_scalar())
       out.patroni_hosts.push_back({addr.text().substr(0, addr.text().find(':')), addr.origin()});
 }
@@ -545,7 +546,7 @@ std::optional<BullmqOptions> read_bullmq(const ConfigSource& cs, Diagnostics& di
   }
   ms(root["lockDuration"], "lock_duration");
   ms(root["stalledInterval"], "stalled_interval");
-  for (YRef opts : {root, root["defaultJobOptions"]}) {
+  for (const YRef& opts : {root, root["defaultJobOptions"]}) {
     count(opts["attempts"], "attempts");
     YRef bo = opts["backoff"];
     if (bo.is_scalar()) {

@@ -157,7 +157,7 @@ std::vector<int> HostDirectory::resolve(const std::string& host, bool* local) co
   for (const auto& c : candidates) {
     // The name itself; compose's numbered containers ("api-2", "project-api-1") and a
     // StatefulSet's pods ("cache-0").
-    for (std::string n : {c, without_instance_number(c)}) {
+    for (const std::string& n : {c, without_instance_number(c)}) {
       if (auto found = lookup(n); !found.empty()) return found;
       for (const std::string sep : {"-", "_"})
         if (!project_.empty() && starts_with(n, project_ + sep))

@@ -36,7 +36,7 @@ std::string pointer_token(const std::string& key) {
 }
 
 YRef::YRef(YAML::Node node, Origin origin, int line_offset)
-    : node_(std::move(node)), origin_(std::move(origin)), line_offset_(line_offset) {
+    : node_(node), origin_(std::move(origin)), line_offset_(line_offset) {
   if (node_.IsDefined()) {
     int l = node_.Mark().line;
     if (l >= 0) origin_.line = l + 1 + line_offset_;

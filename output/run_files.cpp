@@ -190,7 +190,7 @@ void from_json(const JsonIn& in, SummaryFile& f) {
   f.components = list<SummaryFile::Component>(in["components"]);
   f.saturated = maybe_list<std::string>(in["saturated"]);
   if (JsonIn slo = in["slo"]; !slo.absent()) {
-    f.slo.emplace();
+    f.slo = SummaryFile::Slo{};  // not emplace(): clang 14 sees the nested struct incomplete
     f.slo->pass = flag(slo["pass"]);
     f.slo->file = maybe_text(slo["file"]);
     f.slo->checks = list<SummaryFile::SloCheck>(slo["checks"]);
@@ -286,7 +286,7 @@ void from_json(const JsonIn& in, TimelineFile& f) {
   f.lost_writes.count = maybe_number(in["lost_writes"]["count"]);
   f.lost_writes.lag_s = maybe_number(in["lost_writes"]["lag_s"]);
   if (JsonIn verdict = in["verdict"]; !verdict.absent()) {
-    f.verdict.emplace();
+    f.verdict = TimelineFile::Verdict{};
     f.verdict->pass = flag(verdict["pass"]);
     f.verdict->reasons = maybe_list<std::string>(verdict["reasons"]);
   }
@@ -386,7 +386,7 @@ void from_json(const JsonIn& in, PlanFile::Period& p) {
   p.n_plus_1_premium_usd = number_or_zero(in["n_plus_1_premium_usd"]);
   p.drills = maybe_list<PlanFile::Drill>(in["drills"]);
   if (JsonIn r = in["runner_up"]; !r.absent_or_null()) {
-    p.runner_up.emplace();
+    p.runner_up = PlanFile::RunnerUp{};
     p.runner_up->setup = read_setup(r["setup"]);
     p.runner_up->monthly_usd = number_or_zero(r["monthly_usd"]);
     p.runner_up->confirmed = flag(r["confirmed"]);

@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev      # every input and output
   libyaml-cpp-dev         # capsim import: compose files and Kubernetes YAML
   catch2                  # tests (v2)
+  clang-tidy clang-format # static checks in scripts/test.sh
   libcli11-dev libfmt-dev # command line, formatting
   libvalijson-dev         # JSON Schema checks in tests
   libopenmpi-dev openmpi-bin  # optional: capsim plan --mpi, and its test under mpirun

@@ -42,7 +42,7 @@ int hpa_scale_up_limit(int current) {
   return std::max(2 * current, current + 4);
 }
 
-ScalingDecision::ScalingDecision(Autoscale policy) : policy_(std::move(policy)) {}
+ScalingDecision::ScalingDecision(Autoscale policy) : policy_(policy) {}
 
 double ScalingDecision::period() const {
   if (const auto* h = std::get_if<HpaPolicy>(&policy_)) return h->sync_period;

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::named;

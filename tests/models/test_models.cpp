@@ -3,7 +3,7 @@
 // run_replications (forked processes: SimGrid allows one engine per process, so this test process
 // never builds one) on small topologies built in code. A simulated mean passes when it is within
 // max(3 x its 95% half-width across replications, a stated allowance) of the exact value, as in
-// tests/test_engine_validation.cpp; loads are kept low where a formula assumes idle machines.
+// tests/engine/test_validation.cpp; loads are kept low where a formula assumes idle machines.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -21,8 +21,8 @@
 #include "models/worker_queue/rules.hpp"
 #include "runs/replications.hpp"
 #include "sim/summary.hpp"
-#include "tests/kinds_support.hpp"
-#include "tests/summary_support.hpp"
+#include "tests/support/kinds_support.hpp"
+#include "tests/support/summary_support.hpp"
 
 namespace core = capsim::core;
 namespace config = capsim::config;

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;

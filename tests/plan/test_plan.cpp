@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "core/queueing.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace core = capsim::core;
 namespace fs = std::filesystem;

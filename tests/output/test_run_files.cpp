@@ -10,7 +10,7 @@
 #include "core/diagnostics.hpp"
 #include "output/report.hpp"
 #include "output/run_files.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::schema_errors;

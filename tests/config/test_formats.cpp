@@ -15,7 +15,7 @@
 #include "config/load.hpp"
 #include "core/units.hpp"
 #include "models/registry.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace core = capsim::core;
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "sim/autoscaler.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::sim::hpa_proposal;

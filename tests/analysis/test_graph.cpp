@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "analysis/graph.hpp"
-#include "tests/kinds_support.hpp"
+#include "tests/support/kinds_support.hpp"
 
 namespace {
 

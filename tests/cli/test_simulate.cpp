@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::Run;

@@ -13,7 +13,7 @@
 
 #include "runs/wire.hpp"
 #include "sim/batch.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::Run;

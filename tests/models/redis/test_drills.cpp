@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;

@@ -17,7 +17,7 @@
 #include "models/registry.hpp"
 #include "runs/replications.hpp"
 #include "sim/summary.hpp"
-#include "tests/summary_support.hpp"
+#include "tests/support/summary_support.hpp"
 
 namespace core = capsim::core;
 namespace config = capsim::config;

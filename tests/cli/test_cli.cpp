@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::Run;

@@ -8,7 +8,7 @@
 #include "sim/deadlines.hpp"
 #include "sim/engine.hpp"
 #include "sim/worker_pool.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 using capsim::sim::Deadlines;
 using capsim::sim::Engine;

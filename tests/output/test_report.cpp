@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "output/svg_chart.hpp"
-#include "tests/support.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using capsim::testing::read_timeseries;
