@@ -2,11 +2,10 @@
 // exit status says whether the first topology (the proposal) holds everywhere.
 #include "plan/compare.hpp"
 
-#include <unistd.h>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "config/load.hpp"
 #include "core/units.hpp"
 #include "output/plan_report.hpp"
@@ -17,10 +16,8 @@ namespace capsim::cli {
 int compare(const CompareOptions& o, const Common& common) {
   if (o.topologies.size() < 2)
     throw UsageError("compare: give at least two topologies (expected A.json B.json ...)");
-  std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
-  if (catalog_path.empty())
-    throw UsageError("--catalog: no catalog given and none bundled (expected --catalog FILE)");
-  config::Catalog catalog = config::load_catalog(catalog_path);
+  CatalogInput catalog_input = load_catalog_input(o.catalog);
+  const config::Catalog& catalog = catalog_input.catalog;
   std::vector<config::Topology> topologies;
   output::CompareInfo info;
   for (const auto& f : o.topologies) {
@@ -29,30 +26,22 @@ int compare(const CompareOptions& o, const Common& common) {
     info.names.push_back(topologies.back().name);
   }
   config::Traffic traffic = config::load_traffic(o.traffic);
-  std::string slo_path = o.slo.empty() ? default_slo_path() : o.slo;
-  if (slo_path.empty())
-    throw UsageError("--slo: no SLO given and none bundled (expected --slo FILE)");
-  config::Slo slo = config::load_slo(slo_path);
-  for (const auto& t : topologies) {
-    config::ReadContext ctx{slo_path, {}};
-    config::check_slo_against(slo, t, ctx);
-    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
-  }
+  std::vector<const config::Topology*> each;
+  for (const auto& t : topologies) each.push_back(&t);
+  SloInput slo_input = load_slo_input(o.slo, each);
+  const config::Slo& slo = slo_input.slo;
   plan::CompareOptions options;
   if (!o.at.empty()) options.at = period_option(o.at, traffic);
   options.replications = o.replications;
   options.execute = runs::fork_executor(o.processes);
   options.seed = o.seed;
   options.drills = !o.no_drills;
-  bool show_progress = !common.quiet && isatty(STDERR_FILENO);
-  if (show_progress)
-    options.progress = [](const std::string& what) {
-      std::cerr << "\r\033[K" << what << std::flush;
-    };
+  Progress progress = progress_line(common);
+  options.progress = progress.show;
   auto result = plan::compare(topologies, traffic, catalog, slo, options);
-  if (show_progress) std::cerr << "\r\033[K";
+  progress.clear();
   info.traffic_file = o.traffic;
-  info.slo_file = slo_path;
+  info.slo_file = slo_input.path;
   info.headroom = slo.headroom;
   info.currency = catalog.currency;
   if (common.format == "json")

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "config/load.hpp"
 #include "output/html_report.hpp"
 #include "output/plan_report.hpp"
@@ -29,21 +30,14 @@ int plan(const PlanCommandOptions& o, const Common& common) {
     mpi.emplace();
   }
   const bool lead = !mpi || mpi->lead();  // the one that prints and writes
-  std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
-  if (catalog_path.empty())
-    throw UsageError("--catalog: no catalog given and none bundled (expected --catalog FILE)");
-  config::Catalog catalog = config::load_catalog(catalog_path);
+  CatalogInput catalog_input = load_catalog_input(o.catalog);
+  const config::Catalog& catalog = catalog_input.catalog;
+  const std::string& catalog_path = catalog_input.path;
   config::Topology topology = load_checked_topology(o.topology, &catalog);
   config::Traffic traffic = config::load_traffic(o.traffic);
-  std::string slo_path = o.slo.empty() ? default_slo_path() : o.slo;
-  if (slo_path.empty())
-    throw UsageError("--slo: no SLO given and none bundled (expected --slo FILE)");
-  config::Slo slo = config::load_slo(slo_path);
-  {
-    config::ReadContext ctx{slo_path, {}};
-    config::check_slo_against(slo, topology, ctx);
-    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
-  }
+  SloInput slo_input = load_slo_input(o.slo, {&topology});
+  const config::Slo& slo = slo_input.slo;
+  const std::string& slo_path = slo_input.path;
   if (o.horizon < 0 || o.horizon > 120)
     throw UsageError("--horizon: " + std::to_string(o.horizon) +
                      " is out of range (expected 1 to 120 periods)");
@@ -54,13 +48,10 @@ int plan(const PlanCommandOptions& o, const Common& common) {
   options.execute = mpi ? mpi->executor(o.processes) : runs::fork_executor(o.processes);
   options.seed = o.seed;
   options.drills = !o.no_drills;
-  bool show_progress = lead && !common.quiet && isatty(STDERR_FILENO);
-  if (show_progress)
-    options.progress = [](const std::string& what) {
-      std::cerr << "\r\033[K" << what << std::flush;
-    };
+  Progress progress = lead ? progress_line(common) : Progress{};
+  options.progress = progress.show;
   plan::PlanResult result = plan::make_plan(topology, traffic, catalog, slo, options);
-  if (show_progress) std::cerr << "\r\033[K";
+  progress.clear();
 
   output::PlanInfo info{o.topology,   o.traffic, catalog_path, slo_path,
                         slo.headroom, &topology, &catalog};

@@ -1,16 +1,18 @@
-// capsim simulate TOPOLOGY (--traffic T [--at P] | --rps N): replications of the topology under
-// open Poisson (or MMPP) load, reported per request class and per component.
+// capsim simulate TOPOLOGY (--traffic T [--at P] | --rps N) and capsim drill: replications of the
+// topology under open Poisson (or MMPP) load, reported per request class and per component; with
+// a scenario, its faults played and the drill analysed. The steps: load the inputs, build the load
+// and the run, run the replications, write and print.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "config/load.hpp"
 #include "core/units.hpp"
 #include "models/blueprint.hpp"
@@ -34,39 +36,40 @@ double duration_option(const std::string& name, const std::string& text, bool al
   return p.value;
 }
 
-}  // namespace
+// ---- 1. the inputs ------------------------------------------------------------------------------
 
-int simulate(const SimulateOptions& o, const Common& common) {
-  if (o.report && common.out.empty())
-    throw UsageError(
-        "--report: the report is written into the run directory (expected --out DIR too)");
-  std::optional<config::Catalog> catalog;
-  std::string catalog_path = o.catalog.empty() ? default_catalog_path() : o.catalog;
-  if (!catalog_path.empty()) catalog = config::load_catalog(catalog_path);
-  config::Topology topology = load_checked_topology(o.topology, catalog ? &*catalog : nullptr);
+struct Inputs {
+  config::Topology topology;
   std::optional<config::Scenario> scenario;
+  std::string slo_path;  // a drill judges recovery by an SLO: the given one, else the bundled one
+  std::optional<config::Slo> slo;
+};
+
+Inputs load_inputs(const SimulateOptions& o) {
+  Inputs in;
+  auto catalog = load_catalog_if_any(o.catalog);
+  in.topology = load_checked_topology(o.topology, catalog ? &catalog->catalog : nullptr);
   if (!o.scenario.empty()) {
-    scenario = models::load_scenario(o.scenario);
+    in.scenario = models::load_scenario(o.scenario);
     config::ReadContext ctx{o.scenario, {}};
-    config::check_scenario_against(*scenario, topology, models::syntax(), ctx);
+    config::check_scenario_against(*in.scenario, in.topology, models::syntax(), ctx);
     if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
   } else if (o.drill) {
     throw UsageError("drill: no scenario given (expected --scenario FILE)");
   }
-  // A drill judges recovery by an SLO: the given one, else the bundled default.
-  std::string slo_path = o.slo.empty() && scenario ? default_slo_path() : o.slo;
-  std::optional<config::Slo> slo;
-  if (!slo_path.empty()) {
-    slo = config::load_slo(slo_path);
-    config::ReadContext ctx{slo_path, {}};
-    config::check_slo_against(*slo, topology, ctx);
-    if (!ctx.diagnostics.ok()) throw core::InputError(ctx.diagnostics);
+  if (!o.slo.empty() || in.scenario) {
+    SloInput slo = load_slo_input(o.slo, {&in.topology});
+    in.slo_path = slo.path;
+    in.slo = std::move(slo.slo);
   }
+  return in;
+}
 
+// ---- 2. the load and the run ------------------------------------------------------------------
+
+// The arrival rate (a period's peak, a day's profile or --rps) and where it comes from.
+sim::LoadSpec build_load(const SimulateOptions& o, output::RunInfo& info) {
   sim::LoadSpec load;
-  output::RunInfo info;
-  info.topology_name = topology.name;
-  info.topology_file = o.topology;
   if (!o.traffic.empty()) {
     config::Traffic traffic = config::load_traffic(o.traffic);
     int month = traffic.start_month;
@@ -96,28 +99,38 @@ int simulate(const SimulateOptions& o, const Common& common) {
   }
   info.rps = load.rps;
   info.arrival = load.arrival.process;
+  return load;
+}
 
+// How long to run and sample; with a scenario, the drill's length and the scenario as the engine
+// plays it (`played` must outlive the run).
+sim::RunSpec build_run(const SimulateOptions& o, const Inputs& in, sim::LoadSpec& load,
+                       sim::Scenario& played) {
   sim::RunSpec run;
-  sim::Scenario played;  // the scenario as the engine plays it
   run.duration = duration_option(
       "--duration", o.duration_given || o.profile != "day" ? o.duration : "24h", false);
   run.warmup = duration_option("--warmup", o.warmup, true);
   load.day_starts_at = run.warmup;
   run.sample_interval = duration_option("--sample-interval", o.sample_interval, false);
-  if (scenario) {
+  if (in.scenario) {
+    const config::Scenario& scenario = *in.scenario;
     // The drill runs as long as the scenario says (else 10 minutes past its last action), and
     // its time series is per second so that the outage shows.
     if (!o.duration_given)
-      run.duration = scenario->duration.value_or(scenario->actions.back().at + 600);
-    if (run.duration <= scenario->actions.front().at)
+      run.duration = scenario.duration.value_or(scenario.actions.back().at + 600);
+    if (run.duration <= scenario.actions.front().at)
       throw UsageError("--duration: the drill ends before its first action at " +
-                       std::to_string(scenario->actions.front().at) + " s");
+                       std::to_string(scenario.actions.front().at) + " s");
     if (!o.sample_interval_given) run.sample_interval = 1;
-    played = models::scenario(*scenario);
+    played = models::scenario(scenario);
     run.drill.scenario = &played;
-    run.drill.rule = analysis::recovery_rule(*slo, topology);
+    run.drill.rule = analysis::recovery_rule(*in.slo, in.topology);
   }
   run.seed = o.seed;
+  return run;
+}
+
+runs::ReplicationPlan replication_plan(const SimulateOptions& o, const Common& common) {
   runs::ReplicationPlan plan;
   plan.replications = o.replications;
   plan.processes = o.processes;
@@ -127,8 +140,7 @@ int simulate(const SimulateOptions& o, const Common& common) {
       throw UsageError("--ci: \"" + o.ci + "\" is not a precision target (expected e.g. \"2%\")");
     plan.ci_target = p.value;
   }
-  bool show_progress = !common.quiet && isatty(STDERR_FILENO);
-  if (show_progress)
+  if (!common.quiet && isatty(STDERR_FILENO))
     plan.progress = [start = std::chrono::steady_clock::now()](int done, int planned) {
       double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -137,45 +149,55 @@ int simulate(const SimulateOptions& o, const Common& common) {
         std::cerr << ", ETA " << static_cast<int>(elapsed / done * (planned - done) + 0.5) << " s";
       std::cerr << std::flush;
     };
-  sim::RunSummary summary = runs::run_replications(*models::blueprint(topology), load, run, plan);
-  if (show_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
-  std::optional<output::DrillInfo> drill;
-  if (scenario) {
-    drill.emplace();
-    drill->scenario = scenario->name;
-    drill->scenario_file = o.scenario;
-    drill->topology_name = topology.name;
-    drill->topology_file = o.topology;
-    drill->load_source = info.load_source;
-    drill->rps = load.rps;
-    drill->replications = summary.replications;
-    drill->verdict = analysis::check_failover(*slo, *summary.drill);
-  } else if (slo) {
-    info.slo_file = o.slo;
-    info.slo = analysis::check_slo(*slo, summary);
-  }
-  if (o.drill) info.command = "drill";
+  return plan;
+}
 
-  if (!common.out.empty()) {
-    nlohmann::json inputs = {
-        {"topology", file_json(o.topology)},
-        {"load",
-         {{"rps", load.rps}, {"arrival", load.arrival.process}, {"source", info.load_source}}},
-        {"duration_s", run.duration},
-        {"warmup_s", run.warmup},
-        {"sample_interval_s", run.sample_interval}};
-    if (!o.traffic.empty()) inputs["traffic"] = file_json(o.traffic);
-    if (scenario) inputs["scenario"] = file_json(o.scenario);
-    if (slo) inputs["slo"] = file_json(slo_path);
-    output::write_run_dir(common.out, summary, info, inputs);
-    if (drill) {
-      output::write_file(std::filesystem::path(common.out) / "timeline.json",
-                         output::timeline_json(*summary.drill, *drill).dump(2) + "\n");
-      output::write_file(std::filesystem::path(common.out) / "drill.md",
-                         output::drill_markdown(*summary.drill, *drill));
-    }
-    if (o.report) output::write_html_report(common.out);
+// ---- 3. the verdicts ----------------------------------------------------------------------------
+
+std::optional<output::DrillInfo> drill_info(const SimulateOptions& o, const Inputs& in,
+                                            const output::RunInfo& info, double rps,
+                                            const sim::RunSummary& summary) {
+  if (!in.scenario) return std::nullopt;
+  output::DrillInfo d;
+  d.scenario = in.scenario->name;
+  d.scenario_file = o.scenario;
+  d.topology_name = in.topology.name;
+  d.topology_file = o.topology;
+  d.load_source = info.load_source;
+  d.rps = rps;
+  d.replications = summary.replications;
+  d.verdict = analysis::check_failover(*in.slo, *summary.drill);
+  return d;
+}
+
+// ---- 4. writing and printing
+// ----------------------------------------------------------------------
+
+void write_run(const SimulateOptions& o, const Common& common, const Inputs& in,
+               const sim::LoadSpec& load, const sim::RunSpec& run, const sim::RunSummary& summary,
+               const output::RunInfo& info, const std::optional<output::DrillInfo>& drill) {
+  nlohmann::json inputs = {
+      {"topology", file_json(o.topology)},
+      {"load",
+       {{"rps", load.rps}, {"arrival", load.arrival.process}, {"source", info.load_source}}},
+      {"duration_s", run.duration},
+      {"warmup_s", run.warmup},
+      {"sample_interval_s", run.sample_interval}};
+  if (!o.traffic.empty()) inputs["traffic"] = file_json(o.traffic);
+  if (in.scenario) inputs["scenario"] = file_json(o.scenario);
+  if (in.slo) inputs["slo"] = file_json(in.slo_path);
+  output::write_run_dir(common.out, summary, info, inputs);
+  if (drill) {
+    output::write_file(std::filesystem::path(common.out) / "timeline.json",
+                       output::timeline_json(*summary.drill, *drill).dump(2) + "\n");
+    output::write_file(std::filesystem::path(common.out) / "drill.md",
+                       output::drill_markdown(*summary.drill, *drill));
   }
+  if (o.report) output::write_html_report(common.out);
+}
+
+int print_run(const SimulateOptions& o, const Common& common, const sim::RunSummary& summary,
+              const output::RunInfo& info, const std::optional<output::DrillInfo>& drill) {
   if (drill && o.drill) {
     if (common.format == "json")
       std::cout << output::timeline_json(*summary.drill, *drill).dump(2) << "\n";
@@ -201,6 +223,35 @@ int simulate(const SimulateOptions& o, const Common& common) {
   else
     std::cout << output::summary_table(summary, info);
   return info.slo && !info.slo->pass ? kSloBreached : kOk;
+}
+
+}  // namespace
+
+int simulate(const SimulateOptions& o, const Common& common) {
+  if (o.report && common.out.empty())
+    throw UsageError(
+        "--report: the report is written into the run directory (expected --out DIR too)");
+  Inputs in = load_inputs(o);
+  output::RunInfo info;
+  info.topology_name = in.topology.name;
+  info.topology_file = o.topology;
+  sim::LoadSpec load = build_load(o, info);
+  sim::Scenario played;  // the scenario as the engine plays it
+  sim::RunSpec run = build_run(o, in, load, played);
+  runs::ReplicationPlan plan = replication_plan(o, common);
+
+  sim::RunSummary summary =
+      runs::run_replications(*models::blueprint(in.topology), load, run, plan);
+  if (plan.progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
+
+  auto drill = drill_info(o, in, info, load.rps, summary);
+  if (!drill && in.slo) {
+    info.slo_file = o.slo;
+    info.slo = analysis::check_slo(*in.slo, summary);
+  }
+  if (o.drill) info.command = "drill";
+  if (!common.out.empty()) write_run(o, common, in, load, run, summary, info, drill);
+  return print_run(o, common, summary, info, drill);
 }
 
 }  // namespace capsim::cli
