@@ -14,11 +14,12 @@ Kind postgres_kind();
 Kind redis_kind();
 Kind qdrant_kind();
 Kind worker_queue_kind();
+Kind mongodb_kind();
 
 const std::vector<Kind>& kinds() {
   static const std::vector<Kind> table = {
-      station_kind(),  load_balancer_kind(), app_kind(),    pgbouncer_kind(),
-      postgres_kind(), redis_kind(),         qdrant_kind(), worker_queue_kind(),
+      station_kind(), load_balancer_kind(), app_kind(),          pgbouncer_kind(), postgres_kind(),
+      redis_kind(),   qdrant_kind(),        worker_queue_kind(), mongodb_kind(),
   };
   return table;
 }

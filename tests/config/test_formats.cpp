@@ -497,7 +497,7 @@ TEST_CASE("scenario reader messages", "[formats][scenario][messages]") {
               "\"pg.primary\")",
               "t.json: /actions/1/target: unknown role \"primry\" in \"pg.primry\" (did you mean "
               "\"primary\"?; expected one of \"primary\", \"replica\", \"master\", \"sentinel\", "
-              "\"node\")",
+              "\"node\", \"secondary\")",
               "t.json: /actions/2/target: \"api[-1]\" is not a target (expected \"name\", "
               "\"name[i]\", \"name.role\", \"name.role[i]\" or \"zone:NAME\", e.g. "
               "\"pg.primary\")",

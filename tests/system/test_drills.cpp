@@ -170,7 +170,7 @@ TEST_CASE("synchronous replication: writes block while the only standby is down,
   CHECK(t["lost_writes"]["count"].get<double>() == 0);
 }
 
-TEST_CASE("the drill writes its run directory, markdown and timeline; simulate --scenario too",
+TEST_CASE("the drill writes its run directory, markdown and timeline, and simulate --scenario too",
           "[drill][cli]") {
   fs::path out = fs::temp_directory_path() / ("capsim-drill-" + std::to_string(::getpid()));
   fs::remove_all(out);
