@@ -5,6 +5,7 @@
 #include "models/app/params.hpp"
 #include "models/autoscale_params.hpp"
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 
 namespace capsim::models {
 
@@ -73,9 +74,7 @@ Kind app_kind() {
   Kind k;
   k.syntax = kind_syntax();
   k.make = make_app;
-  k.instances = [](const config::Component& c) {
-    return static_cast<long long>(params(c).replicas);
-  };
+  k.instances = count_of(&AppParams::replicas);
   k.detail = [](const config::Component&) { return std::string(); };
   k.spof = [](const config::Component& c) -> std::optional<Spof> {
     const auto& s = params(c);
@@ -86,11 +85,7 @@ Kind app_kind() {
   };
   k.planning = kind_planning();
   k.analytic = kind_analytic();
-  k.loss.target = [](const config::Component&) {
-    return std::optional<LossTarget>(LossTarget{"", 0});
-  };
-  k.loss.every_period = true;  // nginx's retries around a dead replica
-  k.loss.more_instances_help = true;
+  k.loss = lose_first_instance(true);  // every period: nginx's retries around a dead replica
   return k;
 }
 

@@ -3,6 +3,7 @@
 #include "models/kind.hpp"
 
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 #include "models/load_balancer/params.hpp"
 
 namespace capsim::models {
@@ -41,37 +42,20 @@ Analytic kind_analytic() {
   return a;
 }
 
-Planning kind_planning() {
-  Planning p;
-  p.count = [](const config::Component& c) { return params(c).instances; };
-  // nginx is cheap: from one to a few instances, N+1 deciding how many.
-  p.default_range = [](int written) { return std::make_pair(1, std::max(4, written)); };
-  p.apply = [](config::Component& c, const Choice& ch) {
-    edit<LoadBalancerParams>(c).instances = ch.count;
-  };
-  return p;
-}
-
 }  // namespace
 
 Kind load_balancer_kind() {
   Kind k;
   k.syntax = kind_syntax();
   k.make = make_load_balancer;
-  k.instances = [](const config::Component& c) {
-    return static_cast<long long>(params(c).instances);
-  };
+  k.instances = count_of(&LoadBalancerParams::instances);
   k.detail = [](const config::Component&) { return std::string(); };
-  k.spof = [](const config::Component& c) -> std::optional<Spof> {
-    if (params(c).instances <= 1) return Spof{"1 instance"};
-    return std::nullopt;
-  };
-  k.planning = kind_planning();
+  k.spof = single_instance_spof(&LoadBalancerParams::instances);
+  // nginx is cheap: from one to a few instances, N+1 deciding how many.
+  k.planning = count_knob(&LoadBalancerParams::instances, "",
+                          [](int written) { return std::make_pair(1, std::max(4, written)); });
   k.analytic = kind_analytic();
-  k.loss.target = [](const config::Component&) {
-    return std::optional<LossTarget>(LossTarget{"", 0});
-  };
-  k.loss.more_instances_help = true;
+  k.loss = lose_first_instance(false);
   return k;
 }
 

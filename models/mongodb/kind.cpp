@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 #include "models/mongodb/params.hpp"
 #include "models/mongodb/rules.hpp"
 
@@ -101,9 +102,7 @@ Kind mongodb_kind() {
   Kind k;
   k.syntax = kind_syntax();
   k.make = make_mongodb;
-  k.instances = [](const config::Component& c) {
-    return static_cast<long long>(params(c).members);
-  };
+  k.instances = count_of(&MongoParams::members);
   k.detail = [](const config::Component& c) {
     int n = params(c).members;
     return n > 1 ? "primary + " + plural(n - 1, "secondary", "secondaries") : std::string();

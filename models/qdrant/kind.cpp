@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 #include "models/qdrant/params.hpp"
 #include "models/qdrant/rules.hpp"
 
@@ -92,7 +93,7 @@ Kind qdrant_kind() {
   Kind k;
   k.syntax = kind_syntax();
   k.make = make_qdrant;
-  k.instances = [](const config::Component& c) { return static_cast<long long>(params(c).nodes); };
+  k.instances = count_of(&QdrantParams::nodes);
   k.detail = [](const config::Component&) { return std::string(); };
   k.spof = [](const config::Component& c) -> std::optional<Spof> {
     const auto& s = params(c);

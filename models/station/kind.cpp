@@ -2,6 +2,7 @@
 #include "models/kind.hpp"
 
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 #include "models/station/params.hpp"
 
 namespace capsim::models {
@@ -44,16 +45,6 @@ Analytic kind_analytic() {
   return a;
 }
 
-Planning kind_planning() {
-  Planning p;
-  p.count = [](const config::Component& c) { return params(c).servers; };
-  p.noun = [](const Choice&) { return "servers"; };
-  p.apply = [](config::Component& c, const Choice& ch) {
-    edit<StationParams>(c).servers = ch.count;
-  };
-  return p;
-}
-
 }  // namespace
 
 Kind station_kind() {
@@ -66,7 +57,7 @@ Kind station_kind() {
     return plural(params(c).servers, "server", "servers");
   };
   k.spof = [](const config::Component&) { return std::optional<Spof>(Spof{"1 instance"}); };
-  k.planning = kind_planning();
+  k.planning = count_knob(&StationParams::servers, "servers");
   k.analytic = kind_analytic();
   // A generic station has no failover to drill.
   return k;

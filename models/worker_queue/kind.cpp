@@ -3,6 +3,7 @@
 
 #include "models/autoscale_params.hpp"
 #include "models/common.hpp"
+#include "models/kind_helpers.hpp"
 #include "models/worker_queue/params.hpp"
 
 namespace capsim::models {
@@ -55,26 +56,13 @@ Analytic kind_analytic() {
   return a;
 }
 
-Planning kind_planning() {
-  Planning p;
-  p.count = [](const config::Component& c) { return params(c).workers; };
-  p.noun = [](const Choice&) { return "workers"; };
-  p.default_range = [](int written) { return std::make_pair(1, std::max(64, written)); };
-  p.apply = [](config::Component& c, const Choice& ch) {
-    edit<WorkerQueueParams>(c).workers = ch.count;
-  };
-  return p;
-}
-
 }  // namespace
 
 Kind worker_queue_kind() {
   Kind k;
   k.syntax = kind_syntax();
   k.make = make_worker_queue;
-  k.instances = [](const config::Component& c) {
-    return static_cast<long long>(params(c).workers);
-  };
+  k.instances = count_of(&WorkerQueueParams::workers);
   k.detail = [](const config::Component&) { return std::string(); };
   k.spof = [](const config::Component& c) -> std::optional<Spof> {
     const auto& s = params(c);
@@ -83,12 +71,10 @@ Kind worker_queue_kind() {
       return Spof{"the autoscaler may scale it down to 1 worker"};
     return std::nullopt;
   };
-  k.planning = kind_planning();
+  k.planning = count_knob(&WorkerQueueParams::workers, "workers",
+                          [](int written) { return std::make_pair(1, std::max(64, written)); });
   k.analytic = kind_analytic();
-  k.loss.target = [](const config::Component&) {
-    return std::optional<LossTarget>(LossTarget{"", 0});
-  };
-  k.loss.more_instances_help = true;
+  k.loss = lose_first_instance(false);
   return k;
 }
 
